@@ -1,0 +1,155 @@
+"""The pipeline, end to end: manuscript -> parse -> transforms -> render -> writers.
+
+In: a manuscript folder, the styles and templates folders, an output folder and the
+formats to build.  Out: files in the output folder, each written to a temporary file
+and renamed into place, so a failed build leaves the previous outputs untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import transforms
+from .diagnostics import Collector, Diagnostic, ManuscriptError, OutputError
+from .model import Book, Loc
+from .parse import parse_manuscript
+
+FORMATS = ("pdf", "epub", "html")
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Paths:
+    manuscript: Path
+    styles: Path
+    templates: Path
+    output: Path
+
+    @classmethod
+    def find(cls, manuscript: Path, output: Path | None = None, styles: Path | None = None, templates: Path | None = None) -> Paths:
+        """Styles and templates: given, else beside the manuscript, else the project's."""
+
+        def pick(name: str, given: Path | None) -> Path:
+            if given:
+                return given
+            for base in (manuscript, Path.cwd(), PROJECT):
+                if (base / name).is_dir():
+                    return base / name
+            return PROJECT / name
+
+        return cls(manuscript, pick("styles", styles), pick("templates", templates), output or Path("output"))
+
+
+@dataclass
+class Result:
+    book: Book
+    written: dict[str, Path] = field(default_factory=dict)
+    warnings: list[Diagnostic] = field(default_factory=list)
+    pages: int = 0
+
+
+def source_time(book: Book) -> dt.datetime:
+    """``SOURCE_DATE_EPOCH`` if set, else midnight UTC of the edition date: never the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.combine(book.meta.date, dt.time())
+
+
+def load(manuscript: Path) -> Book:
+    """Parse and transform: everything ``publish check`` validates."""
+    return transforms.run(parse_manuscript(manuscript))
+
+
+def build(paths: Paths, formats: tuple[str, ...] = ("pdf", "epub"), strict: bool = False, step: Callable[[str], None] = lambda s: None) -> Result:
+    from . import render
+    from .writers.fetch import BoundedFetcher, package_fonts
+
+    step("Step 1: reading the manuscript")
+    book = load(paths.manuscript)
+    result = Result(book)
+    found = Collector()
+    created = source_time(book)
+    env = render.environment(paths.templates)
+    _check_output(paths.output)
+    slug = book.meta.slug
+    fetcher = BoundedFetcher([paths.manuscript, paths.styles, paths.templates], paths.styles / "fonts")
+
+    if "pdf" in formats or "html" in formats:
+        step("Step 2: rendering the print HTML")
+        html = render.print_html(book, env, created)
+        if "html" in formats:
+            folder = paths.output / f"{slug}-html"
+            _write_html(folder, html, paths.styles, package_fonts())
+            result.written["html"] = folder / f"{slug}.html"
+        if "pdf" in formats:
+            from .writers.pdf import render_pdf
+
+            step("Step 3: laying out the PDF (WeasyPrint)")
+            pdf = render_pdf(html, paths.styles, fetcher, found)
+            result.pages = pdf.page_count
+            result.written["pdf"] = _atomic(paths.output / f"{slug}.pdf", pdf.data)
+    if "epub" in formats:
+        from .writers.epub import write_epub
+
+        step("Step 4: packaging the EPUB")
+        docs = render.epub_documents(book, env, created)
+        nav = render.epub_nav(book, env, docs, created)
+        css = {n: (paths.styles / n).read_bytes() for n in ("fonts.css", "base.css", "epub.css")}
+        fonts = {name: path.read_bytes() for name, path in package_fonts().items()}
+        data = write_epub(book, docs, nav, css, fonts, created)
+        result.written["epub"] = _atomic(paths.output / f"{slug}.epub", data)
+    result.warnings = found.items
+    if strict and found.items:
+        raise ManuscriptError(found.items)
+    return result
+
+
+def _check_output(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-", delete=True)
+        probe.close()
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot write the output folder ({exc.strerror}); choose another with -o") from exc
+
+
+def _atomic(target: Path, data: bytes) -> Path:
+    """Write ``data`` beside ``target`` and rename it into place."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _write_html(folder: Path, html: str, styles: Path, fonts: dict[str, Path]) -> None:
+    """The exact HTML the PDF is rendered from, with its stylesheets and fonts beside it."""
+    tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
+    try:
+        (tmp / (folder.name.removesuffix("-html") + ".html")).write_text(html, encoding="utf-8")
+        for css in sorted(styles.glob("*.css")):
+            shutil.copy2(css, tmp / css.name)
+        (tmp / "fonts").mkdir()
+        for name, path in fonts.items():
+            shutil.copy2(path, tmp / "fonts" / name)
+        if folder.exists():
+            shutil.rmtree(folder)
+        os.replace(tmp, folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+__all__ = ["FORMATS", "Paths", "Result", "build", "load", "Loc"]

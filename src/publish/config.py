@@ -1,0 +1,246 @@
+"""Schemas of the manuscript's YAML (``book.yaml``, letter front matter, emendations).
+
+In: data and line map from ``parse.source.load_yaml``.  Out: the same data checked against
+a schema, with documented defaults filled in; each problem is a finding with file and line
+(unknown keys come with the closest valid name).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass, field
+from typing import Any
+
+from .diagnostics import Code, Collector
+from .model import Loc
+from .parse.source import KeyPath
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of a schema.  ``kind``: str, int, bool, date, choice, list, map or dict.
+
+    ``map`` has fixed keys (``schema``); ``dict`` has free keys whose values follow ``item``;
+    ``list`` items follow ``item``.
+    """
+
+    kind: str
+    doc: str
+    required: bool = False
+    default: Any = None
+    choices: tuple[str, ...] = ()
+    schema: dict[str, Field] = field(default_factory=dict)
+    item: Field | None = None
+
+
+def _map(doc: str, schema: dict[str, Field], required: bool = False) -> Field:
+    return Field("map", doc, required=required, default={}, schema=schema)
+
+
+PARTY = {
+    "person": Field("str", "the person writing or written to", default=""),
+    "organisation": Field("str", "the organisation writing or written to", default=""),
+    "author": Field("str", "id of the contributor who wrote the letter (sender side)", default=""),
+}
+
+CREDIT = {
+    "label": Field("str", "what the credit is for, as the source words it", required=True),
+    "value": Field("str", "who or what is credited", required=True),
+}
+
+#: ``book.yaml``: the book's metadata and build settings.
+BOOK: dict[str, Field] = {
+    "slug": Field("str", "file name of the outputs: output/<slug>.pdf and .epub", required=True),
+    "title": Field("str", "title of the book", required=True),
+    "subtitle": Field("str", "subtitle", default=""),
+    "language": Field("str", "BCP 47 language of the book", required=True),
+    "identifier": Field("str", "stable identifier (urn:uuid:...) of this edition", required=True),
+    "publisher": Field("str", "publisher's name on the title page", default=""),
+    "rights": Field("str", "rights statement for the colophon", required=True),
+    "edition": _map(
+        "edition number and date",
+        {
+            "number": Field("int", "edition number", required=True),
+            "date": Field("date", "date of this edition (YYYY-MM-DD)", required=True),
+        },
+        required=True,
+    ),
+    "contributors": Field(
+        "list",
+        "people credited: id, name, roles (MARC relators: aut, trl, trc, edt, ...)",
+        required=True,
+        item=_map(
+            "a contributor",
+            {
+                "id": Field("str", "stable id used elsewhere in the manuscript", required=True),
+                "name": Field("str", "name as printed", required=True),
+                "roles": Field("list", "MARC relator codes", required=True, item=Field("str", "role")),
+                "file_as": Field("str", "sort form of the name", default=""),
+            },
+        ),
+    ),
+    "sources": Field(
+        "list",
+        "where the texts were taken from, with the credits the source gives",
+        required=True,
+        item=_map(
+            "a source",
+            {
+                "id": Field("str", "id that letters name in their `source`", required=True),
+                "title": Field("str", "the source's title", required=True),
+                "credits": Field("list", "credits as the source words them", default=[], item=_map("a credit", CREDIT)),
+            },
+        ),
+    ),
+    "notes": _map(
+        "how notes are numbered and who may write them",
+        {
+            "numbering": Field(
+                "choice",
+                "continuous through the book, or restarting with each letter",
+                default="continuous",
+                choices=("continuous", "per-letter"),
+            ),
+            "series": Field(
+                "dict",
+                "who writes notes: key -> name and the tag printed after the note",
+                required=True,
+                item=_map(
+                    "a note series",
+                    {
+                        "name": Field("str", "who writes the notes of this series", required=True),
+                        "tag": Field("str", "printed after each note of the series (may be empty)", default=""),
+                    },
+                ),
+            ),
+        },
+        required=True,
+    ),
+    "print": _map(
+        "print layout",
+        {
+            "trim": Field(
+                "choice",
+                "trim size",
+                default="6x9in",
+                choices=("6x9in", "5.5x8.5in", "a5", "letter"),
+            ),
+            "letters_new_page": Field("bool", "start each letter on a new page", default=False),
+        },
+    ),
+    "divisions": _map(
+        "titles of the generated divisions",
+        {
+            "correspondence": Field("str", "title of the letters' division", default="The Letters"),
+            "appendix": Field("str", "title of the appendix", default="Appendix"),
+        },
+    ),
+}
+
+#: Front matter of a letter file.
+LETTER: dict[str, Field] = {
+    "id": Field("str", "stable id, used by cross-references and file names", required=True),
+    "heading": Field("str", "the letter's heading, as the source gives it", required=True),
+    "from": _map("sender", PARTY, required=True),
+    "to": _map("recipient", PARTY, required=True),
+    "place": Field("str", "place of writing", required=True),
+    "date": Field("date", "date of writing, ISO 8601 (YYYY-MM-DD)", required=True),
+    "date_as_written": Field("str", "the date as the dateline writes it", required=True),
+    "language": Field("str", "language of the letter (default: the book's)", default=""),
+    "source": Field("str", "id of the source in book.yaml", required=True),
+    "notes": Field("dict", "note label -> series key (who wrote the note)", default={}, item=Field("str", "series")),
+}
+
+#: Front matter of a front-matter division (introduction, note on the text).
+DIVISION: dict[str, Field] = {
+    "id": Field("str", "stable id", required=True),
+    "title": Field("str", "title as printed", required=True),
+    "notes": Field("dict", "note label -> series key", default={}, item=Field("str", "series")),
+    "appends": Field("choice", "generated matter printed after the text", default="none", choices=("none", "emendations")),
+}
+
+#: One entry of ``emendations.yaml``.
+EMENDATION = _map(
+    "a correction of a source reading",
+    {
+        "where": Field("str", "id of the letter or division corrected", required=True),
+        "original": Field("str", "the source's reading, exactly", required=True),
+        "corrected": Field("str", "the edition's reading", required=True),
+        "reason": Field("str", "why", required=True),
+        "date": Field("date", "when the correction was made (YYYY-MM-DD)", required=True),
+    },
+)
+
+_TYPES = {"str": str, "int": int, "bool": bool, "date": dt.date}
+
+
+def validate(
+    data: Any,
+    spec: Field,
+    lines: dict[KeyPath, int],
+    rel: str,
+    found: Collector,
+    path: KeyPath = (),
+) -> Any:
+    """Check ``data`` against ``spec``; return it with defaults filled.  Findings go to ``found``."""
+
+    def loc(p: KeyPath) -> Loc:
+        while p and p not in lines:
+            p = p[:-1]
+        return Loc(rel, lines.get(p, 0))
+
+    where = ".".join(str(p) for p in path) or "the file"
+    if spec.kind == "map":
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            found.error(Code.BAD_VALUE, loc(path), f"`{where}` must be a mapping of keys to values")
+            return None
+        out: dict[str, Any] = {}
+        for key in data:
+            if key not in spec.schema:
+                close = difflib.get_close_matches(str(key), list(spec.schema), n=1)
+                hint = f"; did you mean `{close[0]}`?" if close else f"; valid keys: {', '.join(spec.schema)}"
+                found.error(Code.UNKNOWN_KEY, loc(path + (key,)), f"unknown key `{key}`{hint}")
+        for key, sub in spec.schema.items():
+            if key not in data or data[key] is None:
+                if sub.required:
+                    found.error(Code.MISSING_KEY, loc(path), f"missing required key `{key}` ({sub.doc})")
+                out[key] = sub.default
+            else:
+                out[key] = validate(data[key], sub, lines, rel, found, path + (key,))
+        return out
+    if spec.kind == "dict":
+        if not isinstance(data, dict):
+            found.error(Code.BAD_VALUE, loc(path), f"`{where}` must be a mapping ({spec.doc})")
+            return {}
+        assert spec.item is not None
+        return {k: validate(v, spec.item, lines, rel, found, path + (k,)) for k, v in data.items()}
+    if spec.kind == "list":
+        if not isinstance(data, list):
+            found.error(Code.BAD_VALUE, loc(path), f"`{where}` must be a list ({spec.doc})")
+            return []
+        assert spec.item is not None
+        return [validate(v, spec.item, lines, rel, found, path + (i,)) for i, v in enumerate(data)]
+    if spec.kind == "choice":
+        if data not in spec.choices:
+            found.error(Code.BAD_VALUE, loc(path), f"`{where}` is {data!r}; expected one of {', '.join(spec.choices)}")
+            return spec.default
+        return data
+    expected = _TYPES[spec.kind]
+    if spec.kind == "date" and isinstance(data, dt.datetime):
+        data = data.date()
+    if spec.kind == "str" and isinstance(data, (int, float)) and not isinstance(data, bool):
+        data = str(data)
+    if not isinstance(data, expected) or (expected is int and isinstance(data, bool)):
+        what = "a date written YYYY-MM-DD" if spec.kind == "date" else f"a {spec.kind}"
+        code = Code.BAD_DATE if spec.kind == "date" else Code.BAD_VALUE
+        found.error(code, loc(path), f"`{where}` is {data!r}; expected {what} ({spec.doc})")
+        return spec.default
+    return data
+
+
+def top(schema: dict[str, Field]) -> Field:
+    """The schema of a whole file whose top level is a mapping."""
+    return Field("map", "the file", schema=schema)

@@ -1,0 +1,237 @@
+"""Step 1: manuscript folder -> ``Book`` (unnumbered, unresolved).
+
+In: ``book.yaml``, ``front/*.md``, ``letters/*.md``, ``appendix/*.md`` and the optional
+``emendations.yaml`` of a manuscript folder.  Out: a ``Book`` whose notes carry no
+numbers and whose cross-references are unresolved; every problem found is collected and
+raised as one ``ManuscriptError``.  No numbering, no HTML: that is for later steps.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .. import config
+from ..diagnostics import Code, Collector
+from ..model import (
+    Book,
+    Contributor,
+    Credit,
+    Division,
+    Emendation,
+    Letter,
+    Loc,
+    Metadata,
+    Note,
+    NoteRef,
+    NoteSeries,
+    Party,
+    Settings,
+    Source,
+)
+from ..walk import inline_nodes
+from ..walk import plain_text as _plain
+from .markdown import parse_markdown
+from .source import load_yaml, read_text
+
+
+def parse_manuscript(root: Path) -> Book:
+    found = Collector()
+    root = root.resolve()
+    if not (root / "book.yaml").is_file():
+        found.error(Code.UNREADABLE, Loc("book.yaml"), f"no book.yaml in {root}: is this a manuscript folder?")
+        found.raise_if_errors()
+    meta, settings = _book(root, found)
+    fallback_lang = meta.language if meta else "en"
+    front = tuple(d for d in (_division(root, p, found) for p in sorted((root / "front").glob("*.md"))) if d)
+    letters = _letters(root, "letters", fallback_lang, found)
+    appendix = _letters(root, "appendix", fallback_lang, found, appendix=True)
+    emendations = _emendations(root, found)
+    found.raise_if_errors()
+    assert meta is not None and settings is not None
+    book = Book(str(root), meta, settings, front, letters, appendix, emendations)
+    _cross_checks(book, found)
+    found.raise_if_errors()
+    return book
+
+
+def _rel(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _book(root: Path, found: Collector) -> tuple[Metadata | None, Settings | None]:
+    text = read_text(root / "book.yaml", "book.yaml", found)
+    if text is None:
+        return None, None
+    data, lines = load_yaml(text, "book.yaml", found)
+    if data is None and not found.errors:
+        found.error(Code.MISSING_KEY, Loc("book.yaml", 1), "book.yaml is empty; it needs the book's metadata")
+    if data is None:
+        return None, None
+    d = config.validate(data, config.top(config.BOOK), lines, "book.yaml", found)
+    if d is None:
+        return None, None
+    ed = d["edition"] or {}
+    meta = Metadata(
+        slug=d["slug"] or "book",
+        title=d["title"] or "",
+        subtitle=d["subtitle"],
+        language=d["language"] or "en",
+        identifier=d["identifier"] or "",
+        edition=ed.get("number") or 1,
+        date=ed.get("date"),
+        rights=d["rights"] or "",
+        publisher=d["publisher"],
+        contributors=tuple(
+            Contributor(c["id"], c["name"], tuple(c["roles"] or ()), c["file_as"]) for c in d["contributors"] if c
+        ),
+        sources=tuple(
+            Source(s["id"], s["title"], tuple(Credit(c["label"], c["value"]) for c in s["credits"] if c))
+            for s in d["sources"]
+            if s
+        ),
+    )
+    notes = d["notes"] or {}
+    series = tuple(NoteSeries(k, v["name"], v["tag"]) for k, v in (notes.get("series") or {}).items() if v)
+    pr = d["print"] or {}
+    dv = d["divisions"] or {}
+    settings = Settings(
+        note_numbering=notes.get("numbering", "continuous"),
+        note_series=series,
+        trim=pr.get("trim", "6x9in"),
+        letters_new_page=pr.get("letters_new_page", False),
+        correspondence_title=dv.get("correspondence", "The Letters"),
+        appendix_title=dv.get("appendix", "Appendix"),
+    )
+    return meta, settings
+
+
+def _notes_with_series(notes: list[Note], series: dict[str, str], rel: str, lines: dict, found: Collector) -> tuple[Note, ...]:
+    out = []
+    for note in notes:
+        key = series.get(note.label)
+        if not key:
+            found.error(Code.NOTE_SERIES, note.loc, f"note `[^{note.label}]` says nobody wrote it: add `{note.label}: <series>` under `notes:` in the header")
+        out.append(Note(note.label, note.blocks, key or "", note.loc))
+    defined = {n.label for n in notes}
+    for label in series:
+        if label not in defined:
+            found.error(Code.NOTE_UNDEFINED, Loc(rel, lines.get(("notes", label), 0)), f"the header names note `{label}`, which the text does not define")
+    return tuple(out)
+
+
+def _division(root: Path, path: Path, found: Collector) -> Division | None:
+    rel = _rel(root, path)
+    text = read_text(path, rel, found)
+    if text is None:
+        return None
+    parsed = parse_markdown(text, rel, found)
+    d = config.validate(parsed.meta, config.top(config.DIVISION), parsed.meta_lines, rel, found)
+    if d is None:
+        return None
+    notes = _notes_with_series(parsed.notes, d["notes"], rel, parsed.meta_lines, found)
+    return Division(d["id"] or "", d["title"] or "", tuple(parsed.blocks), notes, Loc(rel, 1), d["appends"])
+
+
+def _party(d: dict[str, Any] | None) -> Party:
+    d = d or {}
+    return Party(d.get("person", ""), d.get("organisation", ""), d.get("author", ""))
+
+
+def _letters(root: Path, folder: str, lang: str, found: Collector, appendix: bool = False) -> tuple[Letter, ...]:
+    letters = []
+    for path in sorted((root / folder).glob("*.md")):
+        rel = _rel(root, path)
+        text = read_text(path, rel, found)
+        if text is None:
+            continue
+        parsed = parse_markdown(text, rel, found)
+        d = config.validate(parsed.meta, config.top(config.LETTER), parsed.meta_lines, rel, found)
+        if d is None:
+            continue
+        loc = Loc(rel, 1)
+        if not parsed.blocks:
+            found.error(Code.EMPTY_LETTER, loc, "the letter has no text; write its paragraphs below the header")
+        elif not any(b.part == "body" for b in parsed.blocks):
+            found.error(Code.EMPTY_LETTER, loc, "the letter has no body paragraphs outside `:::` parts")
+        notes = _notes_with_series(parsed.notes, d["notes"], rel, parsed.meta_lines, found)
+        letters.append(
+            Letter(
+                id=d["id"] or "",
+                heading=d["heading"] or "",
+                sender=_party(d["from"]),
+                recipient=_party(d["to"]),
+                place=d["place"] or "",
+                date=d["date"],
+                date_as_written=d["date_as_written"] or "",
+                language=d["language"] or lang,
+                source=d["source"] or "",
+                blocks=tuple(parsed.blocks),
+                notes=notes,
+                loc=loc,
+                appendix=appendix,
+            )
+        )
+    # Date order; the file name breaks ties (and orders letters with a bad date last).
+    letters.sort(key=lambda x: (x.date is None, x.date or 0, x.loc.path))
+    return tuple(letters)
+
+
+def _emendations(root: Path, found: Collector) -> tuple[Emendation, ...]:
+    path = root / "emendations.yaml"
+    if not path.exists():
+        return ()
+    text = read_text(path, "emendations.yaml", found)
+    if text is None:
+        return ()
+    data, lines = load_yaml(text, "emendations.yaml", found)
+    if data is None:
+        return ()
+    spec = config.Field("list", "corrections", item=config.EMENDATION)
+    items = config.validate(data, spec, lines, "emendations.yaml", found) or []
+    return tuple(
+        Emendation(e["where"], e["original"], e["corrected"], e["reason"], e["date"], Loc("emendations.yaml", lines.get((i,), 0)))
+        for i, e in enumerate(items)
+        if e and e["where"] and e["original"] and e["corrected"] is not None
+    )
+
+
+def _cross_checks(book: Book, found: Collector) -> None:
+    """Checks that need the whole book: ids, sources, authors, series, dates, note use."""
+    seen: dict[str, Loc] = {}
+    for item in (*book.front, *book.all_letters):
+        if item.id in seen:
+            found.error(Code.DUPLICATE_ID, item.loc, f"id `{item.id}` is already used by {seen[item.id]}; ids must be unique")
+        else:
+            seen[item.id] = item.loc
+    sources = {s.id for s in book.meta.sources}
+    people = {c.id for c in book.meta.contributors}
+    series = {s.key for s in book.settings.note_series}
+    for letter in book.all_letters:
+        if letter.source not in sources:
+            found.error(Code.BAD_VALUE, letter.loc, f"source `{letter.source}` is not among book.yaml's sources ({', '.join(sorted(sources))})")
+        for party in (letter.sender, letter.recipient):
+            if not party.name:
+                found.error(Code.MISSING_KEY, letter.loc, "`from` and `to` each need a `person` or an `organisation`")
+            if party.author and party.author not in people:
+                found.error(Code.BAD_VALUE, letter.loc, f"author `{party.author}` is not a contributor in book.yaml")
+        datelines = " ".join(_plain(b) for b in letter.parts("dateline"))
+        if letter.date_as_written and letter.date_as_written not in datelines:
+            found.error(
+                Code.DATE_MISMATCH,
+                letter.loc,
+                f"`date_as_written: {letter.date_as_written}` does not appear in the letter's dateline ({datelines or 'none'})",
+            )
+    for item in (*book.front, *book.all_letters):
+        calls: dict[str, int] = {}
+        for node in inline_nodes(item.blocks):
+            if isinstance(node, NoteRef):
+                calls[node.label] = calls.get(node.label, 0) + 1
+        for note in item.notes:
+            if note.series and note.series not in series:
+                found.error(Code.NOTE_SERIES, note.loc, f"note series `{note.series}` is not defined under notes.series in book.yaml")
+            if not calls.get(note.label):
+                found.error(Code.NOTE_UNUSED, note.loc, f"note `[^{note.label}]` is defined but never called; call it with `[^{note.label}]` or remove it")
+            if not any(_plain(b).strip() for b in note.blocks):
+                found.error(Code.NOTE_EMPTY, note.loc, f"note `[^{note.label}]` is empty; write its text or remove it")
+

@@ -1,0 +1,80 @@
+"""Reading manuscript files: bytes -> normalised text, and YAML -> data with line numbers.
+
+In: a path inside the manuscript folder.  Out: text (UTF-8, byte-order mark dropped, CRLF
+turned into LF) or plain Python data plus a map from each key path to its 1-based line.
+Problems become findings in the ``Collector``, never exceptions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..diagnostics import Code, Collector
+from ..model import Loc
+
+KeyPath = tuple[Any, ...]
+
+
+def read_text(path: Path, rel: str, found: Collector) -> str | None:
+    """Decode a manuscript file.  A BOM or CRLF endings are accepted and normalised."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        found.error(Code.UNREADABLE, Loc(rel), f"cannot read the file ({exc.strerror}); check that it exists and is readable")
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        found.error(
+            Code.NOT_UTF8,
+            Loc(rel, line),
+            f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8",
+        )
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def load_yaml(text: str, rel: str, found: Collector, first_line: int = 1) -> tuple[Any, dict[KeyPath, int]]:
+    """Parse YAML; return the data and ``{key path: line}`` for every mapping key and item.
+
+    ``first_line`` is the file line where ``text`` starts (front matter starts at 2).
+    """
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        col = (mark.column + 1) if mark else 0
+        found.error(Code.YAML_SYNTAX, Loc(rel, line, col), f"invalid YAML: {exc.problem}; fix the syntax here")
+        return None, {}
+    if node is None:
+        return None, {}
+    lines: dict[KeyPath, int] = {}
+    _record_lines(node, (), lines, first_line)
+    loader = yaml.SafeLoader("")
+    try:
+        data = loader.construct_document(node)
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        line = first_line + (mark.line if mark else 0)
+        found.error(Code.BAD_VALUE, Loc(rel, line), f"cannot read this value: {exc.problem}")
+        return None, {}
+    finally:
+        loader.dispose()
+    return data, lines
+
+
+def _record_lines(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], first: int) -> None:
+    lines[path] = node.start_mark.line + first
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            sub = path + (key.value,)
+            _record_lines(value, sub, lines, first)
+            lines[sub] = key.start_mark.line + first
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _record_lines(item, path + (i,), lines, first)

@@ -1,0 +1,117 @@
+"""Step 3: ``Book`` -> HTML, through the Jinja2 templates in ``templates/``.
+
+In: a transformed ``Book``.  Out: one HTML document for the PDF (``print_html``) and one
+XHTML document per division or letter for the EPUB (``epub_documents``), plus the EPUB's
+navigation document.  The environment is strict: a template that names a missing value
+fails with the template's file and line instead of printing nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from ..diagnostics import Code, Collector, ManuscriptError
+from ..model import Book, Loc, NoteRef, Paragraph
+from ..walk import inline_nodes
+
+
+@dataclass(frozen=True)
+class Document:
+    """An EPUB content document: file name, title, XHTML text, landmark type (or "")."""
+
+    name: str
+    title: str
+    html: str
+    landmark: str = ""
+    toc: bool = True
+
+
+def environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["longdate"] = longdate
+    env.globals["notes_first_called_in"] = notes_first_called_in
+    return env
+
+
+def longdate(value: dt.date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def notes_first_called_in(block: Any, item: Any) -> list[Any]:
+    """The notes of ``item`` whose first call is in ``block``: they follow it in the EPUB."""
+    ids = [n.note_id for n in inline_nodes([block]) if isinstance(n, NoteRef) and n.call == 1]
+    return [note for i in ids for note in item.notes if note.id == i]
+
+
+def _render(env: jinja2.Environment, name: str, **ctx: Any) -> str:
+    try:
+        return env.get_template(name).render(**ctx)
+    except jinja2.TemplateSyntaxError as exc:
+        raise ManuscriptError([_finding(exc.filename or name, exc.lineno, f"template syntax error: {exc.message}")]) from exc
+    except jinja2.UndefinedError as exc:
+        line = _template_line(exc, env)
+        raise ManuscriptError([_finding(line[0] or name, line[1], f"the template refers to a missing value: {exc.message}")]) from exc
+
+
+def _template_line(exc: BaseException, env: jinja2.Environment) -> tuple[str, int]:
+    tb = exc.__traceback__
+    found = ("", 0)
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_code.co_filename.endswith(".j2"):
+            found = (frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _finding(path: str, line: int, message: str) -> Any:
+    found = Collector()
+    found.error(Code.TEMPLATE, Loc(path, line), message)
+    return found.items[0]
+
+
+def context(book: Book, created: dt.datetime) -> dict[str, Any]:
+    return {"book": book, "meta": book.meta, "settings": book.settings, "created": created}
+
+
+def print_html(book: Book, env: jinja2.Environment, created: dt.datetime) -> str:
+    return _render(env, "pdf/book.html.j2", **context(book, created))
+
+
+def epub_documents(book: Book, env: jinja2.Environment, created: dt.datetime) -> list[Document]:
+    ctx = context(book, created)
+    docs = [
+        Document("titlepage.xhtml", "Title Page", _render(env, "epub/titlepage.xhtml.j2", **ctx), "titlepage", toc=False),
+        Document("colophon.xhtml", "Colophon", _render(env, "epub/colophon.xhtml.j2", **ctx), "", toc=False),
+    ]
+    for i, d in enumerate(book.front):
+        docs.append(Document(d.doc, d.title, _render(env, "epub/division.xhtml.j2", division=d, **ctx), "frontmatter" if i == 0 else ""))
+    docs.append(
+        Document("letters.xhtml", book.settings.correspondence_title, _render(env, "epub/part.xhtml.j2", part="letters", **ctx), "bodymatter")
+    )
+    for letter in book.letters:
+        docs.append(Document(letter.doc, letter.heading, _render(env, "epub/letter.xhtml.j2", letter=letter, **ctx)))
+    if book.appendix:
+        docs.append(Document("appendix.xhtml", book.settings.appendix_title, _render(env, "epub/part.xhtml.j2", part="appendix", **ctx), "appendix"))
+        for letter in book.appendix:
+            docs.append(Document(letter.doc, letter.heading, _render(env, "epub/letter.xhtml.j2", letter=letter, **ctx)))
+    return docs
+
+
+def epub_nav(book: Book, env: jinja2.Environment, docs: list[Document], created: dt.datetime) -> str:
+    return _render(env, "epub/nav.xhtml.j2", docs=docs, **context(book, created))
+
+
+__all__ = ["Document", "Paragraph", "environment", "print_html", "epub_documents", "epub_nav"]

@@ -1,0 +1,66 @@
+"""Read-only walks over model nodes, shared by parse checks, transforms and tests.
+
+In: blocks or inline nodes.  Out: iterators over nodes, or their plain text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from typing import Any
+
+from .model import CrossRef, Emph, LineBreak, ListBlock, Paragraph, Strong, Text
+
+
+def inline_nodes(blocks: Iterable[Any]) -> Iterator[Any]:
+    """Every inline node under ``blocks``, depth first, in reading order."""
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            yield from _walk_inlines(block.children)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield from inline_nodes(item)
+
+
+def _walk_inlines(nodes: Iterable[Any]) -> Iterator[Any]:
+    for node in nodes:
+        yield node
+        if isinstance(node, (Emph, Strong, CrossRef)):
+            yield from _walk_inlines(node.children)
+
+
+def plain_text(block: Any) -> str:
+    """The text of a block or inline node, without notes."""
+    if isinstance(block, Paragraph):
+        return "".join(plain_text(c) for c in block.children)
+    if isinstance(block, ListBlock):
+        return "\n".join(plain_text(p) for item in block.items for p in item)
+    if isinstance(block, Text):
+        return block.text
+    if isinstance(block, LineBreak):
+        return "\n"
+    if isinstance(block, (Emph, Strong, CrossRef)):
+        return "".join(plain_text(c) for c in block.children)
+    return ""
+
+
+def map_inlines(blocks: Iterable[Any], fn: Callable[[Any], Any]) -> tuple[Any, ...]:
+    """Rebuild ``blocks`` with ``fn`` applied to every inline node (children first)."""
+    return tuple(_map_block(b, fn) for b in blocks)
+
+
+def _map_block(block: Any, fn: Callable[[Any], Any]) -> Any:
+    if isinstance(block, Paragraph):
+        return replace(block, children=_map_nodes(block.children, fn))
+    if isinstance(block, ListBlock):
+        return replace(block, items=tuple(map_inlines(item, fn) for item in block.items))
+    return block
+
+
+def _map_nodes(nodes: Iterable[Any], fn: Callable[[Any], Any]) -> tuple[Any, ...]:
+    out = []
+    for node in nodes:
+        if isinstance(node, (Emph, Strong, CrossRef)):
+            node = replace(node, children=_map_nodes(node.children, fn))
+        out.append(fn(node))
+    return tuple(out)

@@ -1,0 +1,95 @@
+"""EPUB writer: XHTML documents -> an EPUB 3 package with ebooklib, then a fixed zip.
+
+In: rendered ``Document`` values, the nav XHTML, the stylesheets and the book's
+metadata.  Out: EPUB bytes, identical for the same input and ``created`` time.
+
+Workarounds, each for a measured ebooklib 0.20 behaviour:
+- content documents are plain ``EpubItem`` values, so ebooklib writes our XHTML as it
+  is (``EpubHtml`` re-serialises documents and drops attributes);
+- the nav is our own template (``_get_nav`` overridden): ebooklib's page list turns
+  every element with ``epub:type`` into a page (ebooklib #339);
+- the NCX item is kept (ebooklib always writes ``spine toc="ncx"``);
+- the zip is rewritten with fixed entry times, because ebooklib stamps the ``mimetype``
+  entry with the wall clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+from ..model import Book
+from ..render import Document
+
+ROLE_NAMES = {"aut": "aut", "trl": "trl", "trc": "trc", "mrk": "mrk", "edt": "edt"}
+
+
+def write_epub(
+    book: Book,
+    docs: list[Document],
+    nav: str,
+    stylesheets: dict[str, bytes],
+    fonts: dict[str, bytes],
+    created: dt.datetime,
+) -> bytes:
+    from ebooklib import epub
+
+    meta = book.meta
+    eb = epub.EpubBook()
+    eb.set_identifier(meta.identifier)
+    eb.set_title(meta.title if not meta.subtitle else f"{meta.title}: {meta.subtitle}")
+    eb.set_language(meta.language)
+    for i, c in enumerate(meta.contributors):
+        for role in c.roles:
+            if role in ("aut", "trl", "edt"):
+                eb.add_author(c.name, file_as=c.file_as or None, role=role, uid=f"contrib{i}-{role}")
+    eb.add_metadata("DC", "publisher", meta.publisher or meta.title)
+    eb.add_metadata("DC", "rights", meta.rights)
+    eb.add_metadata("DC", "date", meta.date.isoformat())
+    for s in meta.sources:
+        eb.add_metadata("DC", "source", s.title)
+
+    for name, data in sorted(stylesheets.items()):
+        eb.add_item(epub.EpubItem(uid=f"css-{Path(name).stem}", file_name=f"css/{name}", media_type="text/css", content=data))
+    for name, data in sorted(fonts.items()):
+        eb.add_item(epub.EpubItem(uid=f"font-{len(eb.items)}", file_name=f"fonts/{name}", media_type="font/ttf", content=data))
+
+    items = []
+    for d in docs:
+        item = epub.EpubItem(uid=Path(d.name).stem, file_name=d.name, media_type="application/xhtml+xml", content=d.html.encode("utf-8"))
+        eb.add_item(item)
+        items.append(item)
+    eb.add_item(epub.EpubNcx())
+    nav_item = epub.EpubNav()
+    eb.add_item(nav_item)
+    eb.toc = [epub.Link(d.name, d.title, f"toc-{Path(d.name).stem}") for d in docs if d.toc]
+    eb.spine = [*items]
+
+    class _Writer(epub.EpubWriter):
+        def _get_nav(self, item: object) -> bytes:
+            return nav.encode("utf-8")
+
+    buffer = io.BytesIO()
+    writer = _Writer(buffer, eb, {"epub3_pages": False, "epub3_landmark": False, "epub2_guide": False, "mtime": created, "raise_exceptions": True})
+    writer.process()
+    writer.write()
+    return _fixed_zip(buffer.getvalue(), created)
+
+
+def _fixed_zip(data: bytes, created: dt.datetime) -> bytes:
+    """Rewrite the zip: ``mimetype`` first and stored, every entry stamped ``created``."""
+    stamp = (max(created.year, 1980), created.month, created.day, created.hour, created.minute, created.second)
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        names = src.namelist()
+        names.sort(key=lambda n: n != "mimetype")
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            dst.writestr(info, src.read(name), compresslevel=9 if name != "mimetype" else None)
+    return out.getvalue()
