@@ -52,6 +52,7 @@ class Result:
     written: dict[str, Path] = field(default_factory=dict)
     warnings: list[Diagnostic] = field(default_factory=list)
     pages: int = 0
+    anchors: dict[str, int] = field(default_factory=dict)  # element id -> 0-based PDF page
 
 
 def source_time(book: Book) -> dt.datetime:
@@ -94,6 +95,7 @@ def build(paths: Paths, formats: tuple[str, ...] = ("pdf", "epub"), strict: bool
             step("Step 3: laying out the PDF (WeasyPrint)")
             pdf = render_pdf(html, paths.styles, fetcher, found)
             result.pages = pdf.page_count
+            result.anchors = pdf.anchors
             result.written["pdf"] = _atomic(paths.output / f"{slug}.pdf", pdf.data)
     if "epub" in formats:
         from .writers.epub import write_epub

@@ -16,6 +16,7 @@ from ..diagnostics import Code, Collector
 from ..model import (
     Book,
     Contributor,
+    CrossRef,
     Credit,
     Division,
     Emendation,
@@ -47,12 +48,15 @@ def parse_manuscript(root: Path) -> Book:
     letters = _letters(root, "letters", fallback_lang, found)
     appendix = _letters(root, "appendix", fallback_lang, found, appendix=True)
     emendations = _emendations(root, found)
-    found.raise_if_errors()
-    assert meta is not None and settings is not None
-    book = Book(str(root), meta, settings, front, letters, appendix, emendations)
-    _cross_checks(book, found)
+    # Whole-book checks run even when a file had errors, so that all findings are
+    # reported together; a broken book.yaml gets an empty stand-in.
+    book = Book(str(root), meta or _NO_META, settings or Settings(), front, letters, appendix, emendations)
+    _cross_checks(book, found, check_config=meta is not None)
     found.raise_if_errors()
     return book
+
+
+_NO_META = Metadata("", "", "", "en", "", 0, None, "", "", (), ())  # type: ignore[arg-type]
 
 
 def _rel(root: Path, path: Path) -> str:
@@ -196,8 +200,8 @@ def _emendations(root: Path, found: Collector) -> tuple[Emendation, ...]:
     )
 
 
-def _cross_checks(book: Book, found: Collector) -> None:
-    """Checks that need the whole book: ids, sources, authors, series, dates, note use."""
+def _cross_checks(book: Book, found: Collector, check_config: bool = True) -> None:
+    """Checks that need the whole book: ids, references, sources, authors, series, dates, note use."""
     seen: dict[str, Loc] = {}
     for item in (*book.front, *book.all_letters):
         if item.id in seen:
@@ -207,6 +211,12 @@ def _cross_checks(book: Book, found: Collector) -> None:
     sources = {s.id for s in book.meta.sources}
     people = {c.id for c in book.meta.contributors}
     series = {s.key for s in book.settings.note_series}
+    for item in (*book.front, *book.all_letters):
+        for node in inline_nodes((*item.blocks, *(b for n in item.notes for b in n.blocks))):
+            if isinstance(node, CrossRef) and node.target not in seen:
+                found.error(Code.XREF_UNKNOWN, node.loc, f"`#{node.target}` is not the id of a letter or division of this book")
+    if not check_config:
+        return
     for letter in book.all_letters:
         if letter.source not in sources:
             found.error(Code.BAD_VALUE, letter.loc, f"source `{letter.source}` is not among book.yaml's sources ({', '.join(sorted(sources))})")

@@ -54,7 +54,7 @@ def write_epub(
     for name, data in sorted(stylesheets.items()):
         eb.add_item(epub.EpubItem(uid=f"css-{Path(name).stem}", file_name=f"css/{name}", media_type="text/css", content=data))
     for name, data in sorted(fonts.items()):
-        eb.add_item(epub.EpubItem(uid=f"font-{len(eb.items)}", file_name=f"fonts/{name}", media_type="font/ttf", content=data))
+        eb.add_item(epub.EpubItem(uid=f"font-{len(eb.items)}", file_name=f"css/fonts/{name}", media_type="font/ttf", content=data))
 
     items = []
     for d in docs:
@@ -65,7 +65,8 @@ def write_epub(
     nav_item = epub.EpubNav()
     eb.add_item(nav_item)
     eb.toc = [epub.Link(d.name, d.title, f"toc-{Path(d.name).stem}") for d in docs if d.toc]
-    eb.spine = [*items]
+    # Reading order as in print: title page, colophon, contents, then the text.
+    eb.spine = [*items[:2], nav_item, *items[2:]]
 
     class _Writer(epub.EpubWriter):
         def _get_nav(self, item: object) -> bytes:

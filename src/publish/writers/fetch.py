@@ -17,11 +17,15 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 
 def package_fonts() -> dict[str, Path]:
-    """Font files shipped by Python packages the project depends on, by file name."""
+    """Font files shipped by Python packages the project depends on, by plain file name.
+
+    The package names its variable fonts ``EBGaramond[wght].ttf``; brackets are not
+    allowed in EPUB URLs, so we serve them as ``EBGaramond.ttf``.
+    """
     import fontpkg_eb_garamond
 
     files = Path(fontpkg_eb_garamond.ROOT) / "files"
-    return {p.name: p for p in sorted(files.glob("*.ttf"))}
+    return {p.name.replace("[wght]", ""): p for p in sorted(files.glob("*.ttf"))}
 
 
 class RefusedResource(FatalURLFetchingError):

@@ -1,0 +1,1 @@
+"""Step 6: validation of written files (epubcheck), used by the tests and the CLI."""

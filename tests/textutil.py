@@ -1,0 +1,54 @@
+"""Helpers that read text back out of the built files."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+from lxml import etree
+
+WORD = re.compile(r"\w+")
+
+
+def tokens(text: str) -> Counter[str]:
+    return Counter(WORD.findall(text))
+
+
+def epub_documents(epub: Path) -> dict[str, etree._Element]:
+    out = {}
+    with zipfile.ZipFile(epub) as z:
+        for name in sorted(z.namelist()):
+            if name.endswith(".xhtml"):
+                out[name] = etree.fromstring(z.read(name))
+    return out
+
+
+def epub_text(epub: Path) -> str:
+    return "\n".join(" ".join(root.itertext()) for root in epub_documents(epub).values())
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    from pypdf import PdfReader
+
+    return [page.extract_text() or "" for page in PdfReader(str(pdf)).pages]
+
+
+def pdf_tokens(pdf: Path) -> Counter[str]:
+    """Tokens of the PDF's text.  WeasyPrint's hyphenation puts U+2010 at a broken line
+    end; the source's own hyphens are U+002D.  Both readings of a break are counted, so a
+    word split by hyphenation is found whole."""
+    pages = pdf_pages(pdf)
+    text = "\n".join(pages)
+    joined = re.sub("\u2010\\s*\\n", "", text)
+    split = text.replace("\u2010", "-")
+    found = tokens(joined) | tokens(split)
+    # A word hyphenated at the foot of a page: its end is the first word of the next
+    # page (each page's text is its body first, then the running head and folio).
+    for page, following in zip(pages, pages[1:]):
+        end = re.search("(\\w+)\u2010\\n(?:[^\\n]*\\n?){0,2}$", page)
+        start = re.match(r"\W*(\w+)", following)
+        if end and start:
+            found[end.group(1) + start.group(1)] += 1
+    return found
