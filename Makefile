@@ -23,4 +23,5 @@ book: setup
 	$(BIN)/publish build manuscript -o output
 
 test: setup
+	$(BIN)/ruff check src tests bench
 	$(BIN)/python -m pytest

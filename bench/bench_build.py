@@ -40,8 +40,14 @@ def main() -> None:
         rows = [
             ("bare WeasyPrint, same HTML (reference)", timed(bare)),
             ("publish build (PDF + EPUB)", timed([py, "-m", "publish", "build", "manuscript", "-o", str(out / "both")])),
-            ("publish build --format pdf", timed([py, "-m", "publish", "build", "manuscript", "-o", str(out / "pdf"), "--format", "pdf"])),
-            ("publish build --format epub", timed([py, "-m", "publish", "build", "manuscript", "-o", str(out / "epub"), "--format", "epub"])),
+            (
+                "publish build --format pdf",
+                timed([py, "-m", "publish", "build", "manuscript", "-o", str(out / "pdf"), "--format", "pdf"]),
+            ),
+            (
+                "publish build --format epub",
+                timed([py, "-m", "publish", "build", "manuscript", "-o", str(out / "epub"), "--format", "epub"]),
+            ),
         ]
     ref = rows[0][1][0]
     lines = [

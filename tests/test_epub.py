@@ -8,7 +8,12 @@ from lxml import etree
 
 from .textutil import epub_documents
 
-NS = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops", "opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+NS = {
+    "x": "http://www.w3.org/1999/xhtml",
+    "epub": "http://www.idpf.org/2007/ops",
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+}
 
 
 def test_epubcheck_no_errors_no_warnings(epubcheck_messages: list) -> None:
@@ -66,7 +71,11 @@ def test_notes_pop_up_and_link_back(edition) -> None:
             assert aside.get("role") == "doc-footnote"
             first = aside.xpath(".//x:p[1]/*[1]", namespaces=NS)[0]
             assert first.get("role") == "doc-backlink", "backlink must open the note"
-            notes[aside.get("id")] = (name, [b.get("href") for b in aside.xpath(".//x:a[@role='doc-backlink']", namespaces=NS)], first.text)
+            notes[aside.get("id")] = (
+                name,
+                [b.get("href") for b in aside.xpath(".//x:a[@role='doc-backlink']", namespaces=NS)],
+                first.text,
+            )
     assert len(notes) == 5
     for call_id, (doc, href, number) in calls.items():
         note_id = href.lstrip("#")

@@ -46,7 +46,7 @@ def pdf_tokens(pdf: Path) -> Counter[str]:
     found = tokens(joined) | tokens(split)
     # A word hyphenated at the foot of a page: its end is the first word of the next
     # page (each page's text is its body first, then the running head and folio).
-    for page, following in zip(pages, pages[1:]):
+    for page, following in zip(pages, pages[1:], strict=False):
         end = re.search("(\\w+)\u2010\\n(?:[^\\n]*\\n?){0,2}$", page)
         start = re.match(r"\W*(\w+)", following)
         if end and start:

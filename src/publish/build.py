@@ -32,7 +32,9 @@ class Paths:
     output: Path
 
     @classmethod
-    def find(cls, manuscript: Path, output: Path | None = None, styles: Path | None = None, templates: Path | None = None) -> Paths:
+    def find(
+        cls, manuscript: Path, output: Path | None = None, styles: Path | None = None, templates: Path | None = None
+    ) -> Paths:
         """Styles and templates: given, else beside the manuscript, else the project's."""
 
         def pick(name: str, given: Path | None) -> Path:
@@ -59,7 +61,7 @@ def source_time(book: Book) -> dt.datetime:
     """``SOURCE_DATE_EPOCH`` if set, else midnight UTC of the edition date: never the clock."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).replace(tzinfo=None)
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).replace(tzinfo=None)
     return dt.datetime.combine(book.meta.date, dt.time())
 
 
@@ -68,7 +70,9 @@ def load(manuscript: Path) -> Book:
     return transforms.run(parse_manuscript(manuscript))
 
 
-def build(paths: Paths, formats: tuple[str, ...] = ("pdf", "epub"), strict: bool = False, step: Callable[[str], None] = lambda s: None) -> Result:
+def build(
+    paths: Paths, formats: tuple[str, ...] = ("pdf", "epub"), strict: bool = False, step: Callable[[str], None] = lambda s: None
+) -> Result:
     from . import render
     from .writers.fetch import BoundedFetcher, package_fonts
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import ClassVar, Union
+from typing import ClassVar
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ class CrossRef:
     target_label: str = ""
 
 
-Inline = Union[Text, Emph, Strong, LineBreak, NoteRef, CrossRef]
+Inline = Text | Emph | Strong | LineBreak | NoteRef | CrossRef
 
 
 # --- block nodes --------------------------------------------------------------------
@@ -126,7 +126,7 @@ class ListBlock:
     part: str = "body"
 
 
-Block = Union[Paragraph, ListBlock]
+Block = Paragraph | ListBlock
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from ..diagnostics import Code, Collector
 from ..model import (
     Book,
     Contributor,
-    CrossRef,
     Credit,
+    CrossRef,
     Division,
     Emendation,
     Letter,
@@ -115,12 +115,20 @@ def _notes_with_series(notes: list[Note], series: dict[str, str], rel: str, line
     for note in notes:
         key = series.get(note.label)
         if not key:
-            found.error(Code.NOTE_SERIES, note.loc, f"note `[^{note.label}]` says nobody wrote it: add `{note.label}: <series>` under `notes:` in the header")
+            found.error(
+                Code.NOTE_SERIES,
+                note.loc,
+                f"note `[^{note.label}]` says nobody wrote it: add `{note.label}: <series>` under `notes:` in the header",
+            )
         out.append(Note(note.label, note.blocks, key or "", note.loc))
     defined = {n.label for n in notes}
     for label in series:
         if label not in defined:
-            found.error(Code.NOTE_UNDEFINED, Loc(rel, lines.get(("notes", label), 0)), f"the header names note `{label}`, which the text does not define")
+            found.error(
+                Code.NOTE_UNDEFINED,
+                Loc(rel, lines.get(("notes", label), 0)),
+                f"the header names note `{label}`, which the text does not define",
+            )
     return tuple(out)
 
 
@@ -219,7 +227,11 @@ def _cross_checks(book: Book, found: Collector, check_config: bool = True) -> No
         return
     for letter in book.all_letters:
         if letter.source not in sources:
-            found.error(Code.BAD_VALUE, letter.loc, f"source `{letter.source}` is not among book.yaml's sources ({', '.join(sorted(sources))})")
+            found.error(
+                Code.BAD_VALUE,
+                letter.loc,
+                f"source `{letter.source}` is not among book.yaml's sources ({', '.join(sorted(sources))})",
+            )
         for party in (letter.sender, letter.recipient):
             if not party.name:
                 found.error(Code.MISSING_KEY, letter.loc, "`from` and `to` each need a `person` or an `organisation`")
@@ -239,9 +251,14 @@ def _cross_checks(book: Book, found: Collector, check_config: bool = True) -> No
                 calls[node.label] = calls.get(node.label, 0) + 1
         for note in item.notes:
             if note.series and note.series not in series:
-                found.error(Code.NOTE_SERIES, note.loc, f"note series `{note.series}` is not defined under notes.series in book.yaml")
+                found.error(
+                    Code.NOTE_SERIES, note.loc, f"note series `{note.series}` is not defined under notes.series in book.yaml"
+                )
             if not calls.get(note.label):
-                found.error(Code.NOTE_UNUSED, note.loc, f"note `[^{note.label}]` is defined but never called; call it with `[^{note.label}]` or remove it")
+                found.error(
+                    Code.NOTE_UNUSED,
+                    note.loc,
+                    f"note `[^{note.label}]` is defined but never called; call it with `[^{note.label}]` or remove it",
+                )
             if not any(_plain(b).strip() for b in note.blocks):
                 found.error(Code.NOTE_EMPTY, note.loc, f"note `[^{note.label}]` is empty; write its text or remove it")
-

@@ -86,7 +86,9 @@ class _Walker:
             t = tok.type
             if t.startswith("container_") and t.endswith("_open"):
                 if part != "body":
-                    self.found.error(Code.BAD_VALUE, self.loc(tok), f"`::: {t[10:-5]}` inside `::: {part}`: close the first part with `:::`")
+                    self.found.error(
+                        Code.BAD_VALUE, self.loc(tok), f"`::: {t[10:-5]}` inside `::: {part}`: close the first part with `:::`"
+                    )
                 part = t[len("container_") : -len("_open")]
             elif t.startswith("container_") and t.endswith("_close"):
                 part = "body"
@@ -105,7 +107,11 @@ class _Walker:
                 self.found.error(Code.RAW_HTML, self.loc(tok), "raw HTML is not allowed in the manuscript; use Markdown")
             else:
                 what = t.removesuffix("_open")
-                self.found.error(Code.BAD_VALUE, self.loc(tok), f"`{what}` is not part of the manuscript format; use paragraphs, lists and `:::` parts")
+                self.found.error(
+                    Code.BAD_VALUE,
+                    self.loc(tok),
+                    f"`{what}` is not part of the manuscript format; use paragraphs, lists and `:::` parts",
+                )
                 self.skip_block()
                 continue
             self.i += 1
@@ -182,7 +188,11 @@ class _Walker:
             t = tok.type
             if t == "text":
                 for m in _UNDEFINED_CALL.finditer(tok.content):
-                    self.found.error(Code.NOTE_UNDEFINED, here, f"note `[^{m.group(1)}]` is called but not defined; add `[^{m.group(1)}]: ...` at the end of the file")
+                    self.found.error(
+                        Code.NOTE_UNDEFINED,
+                        here,
+                        f"note `[^{m.group(1)}]` is called but not defined; add `[^{m.group(1)}]: ...` at the end of the file",
+                    )
                 stack[-1][1].append(Text(tok.content))
             elif t == "code_inline":
                 stack[-1][1].append(Text(tok.content))
@@ -197,7 +207,11 @@ class _Walker:
             elif t == "link_open":
                 href = str((tok.attrs or {}).get("href", ""))
                 if not href.startswith("#") or not _ID.match(href[1:]):
-                    self.found.error(Code.EXTERNAL_LINK, here, f"link to `{href}`: a link must name a letter, division or note of this book as `#id`")
+                    self.found.error(
+                        Code.EXTERNAL_LINK,
+                        here,
+                        f"link to `{href}`: a link must name a letter, division or note of this book as `#id`",
+                    )
                 stack.append((t, [], (href[1:], here)))
             elif t in ("em_close", "strong_close", "link_close"):
                 kind, kids, data = stack.pop()

@@ -62,7 +62,9 @@ def _render(env: jinja2.Environment, name: str, **ctx: Any) -> str:
         raise ManuscriptError([_finding(exc.filename or name, exc.lineno, f"template syntax error: {exc.message}")]) from exc
     except jinja2.UndefinedError as exc:
         line = _template_line(exc, env)
-        raise ManuscriptError([_finding(line[0] or name, line[1], f"the template refers to a missing value: {exc.message}")]) from exc
+        raise ManuscriptError(
+            [_finding(line[0] or name, line[1], f"the template refers to a missing value: {exc.message}")]
+        ) from exc
 
 
 def _template_line(exc: BaseException, env: jinja2.Environment) -> tuple[str, int]:
@@ -97,14 +99,28 @@ def epub_documents(book: Book, env: jinja2.Environment, created: dt.datetime) ->
         Document("colophon.xhtml", "Colophon", _render(env, "epub/colophon.xhtml.j2", **ctx), "", toc=False),
     ]
     for i, d in enumerate(book.front):
-        docs.append(Document(d.doc, d.title, _render(env, "epub/division.xhtml.j2", division=d, **ctx), "frontmatter" if i == 0 else ""))
+        docs.append(
+            Document(d.doc, d.title, _render(env, "epub/division.xhtml.j2", division=d, **ctx), "frontmatter" if i == 0 else "")
+        )
     docs.append(
-        Document("letters.xhtml", book.settings.correspondence_title, _render(env, "epub/part.xhtml.j2", part="letters", **ctx), "bodymatter")
+        Document(
+            "letters.xhtml",
+            book.settings.correspondence_title,
+            _render(env, "epub/part.xhtml.j2", part="letters", **ctx),
+            "bodymatter",
+        )
     )
     for letter in book.letters:
         docs.append(Document(letter.doc, letter.heading, _render(env, "epub/letter.xhtml.j2", letter=letter, **ctx)))
     if book.appendix:
-        docs.append(Document("appendix.xhtml", book.settings.appendix_title, _render(env, "epub/part.xhtml.j2", part="appendix", **ctx), "appendix"))
+        docs.append(
+            Document(
+                "appendix.xhtml",
+                book.settings.appendix_title,
+                _render(env, "epub/part.xhtml.j2", part="appendix", **ctx),
+                "appendix",
+            )
+        )
         for letter in book.appendix:
             docs.append(Document(letter.doc, letter.heading, _render(env, "epub/letter.xhtml.j2", letter=letter, **ctx)))
     return docs

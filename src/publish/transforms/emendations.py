@@ -28,7 +28,9 @@ def apply_emendations(book: Book, found: Collector) -> Book:
         if count != 1:
             code = Code.EMENDATION_NOT_FOUND if count == 0 else Code.EMENDATION_AMBIGUOUS
             how = "does not occur" if count == 0 else f"occurs {count} times"
-            found.error(code, em.loc, f"the reading “{em.original}” {how} in `{em.where}`; quote a passage that occurs exactly once")
+            found.error(
+                code, em.loc, f"the reading “{em.original}” {how} in `{em.where}`; quote a passage that occurs exactly once"
+            )
             continue
 
         def fix(node: Any, em: Any = em) -> Any:

@@ -54,11 +54,15 @@ def write_epub(
     for name, data in sorted(stylesheets.items()):
         eb.add_item(epub.EpubItem(uid=f"css-{Path(name).stem}", file_name=f"css/{name}", media_type="text/css", content=data))
     for name, data in sorted(fonts.items()):
-        eb.add_item(epub.EpubItem(uid=f"font-{len(eb.items)}", file_name=f"css/fonts/{name}", media_type="font/ttf", content=data))
+        eb.add_item(
+            epub.EpubItem(uid=f"font-{len(eb.items)}", file_name=f"css/fonts/{name}", media_type="font/ttf", content=data)
+        )
 
     items = []
     for d in docs:
-        item = epub.EpubItem(uid=Path(d.name).stem, file_name=d.name, media_type="application/xhtml+xml", content=d.html.encode("utf-8"))
+        item = epub.EpubItem(
+            uid=Path(d.name).stem, file_name=d.name, media_type="application/xhtml+xml", content=d.html.encode("utf-8")
+        )
         eb.add_item(item)
         items.append(item)
     eb.add_item(epub.EpubNcx())
@@ -73,7 +77,11 @@ def write_epub(
             return nav.encode("utf-8")
 
     buffer = io.BytesIO()
-    writer = _Writer(buffer, eb, {"epub3_pages": False, "epub3_landmark": False, "epub2_guide": False, "mtime": created, "raise_exceptions": True})
+    writer = _Writer(
+        buffer,
+        eb,
+        {"epub3_pages": False, "epub3_landmark": False, "epub2_guide": False, "mtime": created, "raise_exceptions": True},
+    )
     writer.process()
     writer.write()
     return _fixed_zip(buffer.getvalue(), created)
