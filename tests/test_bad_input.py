@@ -124,3 +124,13 @@ def test_fetcher_refuses_network_and_outside_files(tmp_path: Path) -> None:
         fetcher.fetch(outside.as_uri())
     assert fetcher.fetch((ROOT / "styles" / "base.css").as_uri()).read()
     assert fetcher.fetch((ROOT / "styles" / "fonts" / "EBGaramond.ttf").as_uri()).read()[:4] == b"\x00\x01\x00\x00"
+
+
+def test_link_pointing_outside_the_book(manuscript_copy: Path, previous: Path, capsys) -> None:
+    _edit(manuscript_copy / "letters" / "09-sedova-1948-03-17.md", "(#vdt-1947-11-06)", "(https://example.org/letter)")
+    _fails(manuscript_copy, previous, capsys, "letters/09-sedova-1948-03-17.md:26", "M012", "https://example.org/letter")
+
+
+def test_raw_html_is_rejected(manuscript_copy: Path, previous: Path, capsys) -> None:
+    _edit(manuscript_copy / "letters" / "10-korner-1948-06-18.md", "First of all", "<script>alert(1)</script> First of all")
+    _fails(manuscript_copy, previous, capsys, "letters/10-korner-1948-06-18.md:", "M011", "raw HTML")

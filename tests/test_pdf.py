@@ -97,3 +97,36 @@ def test_contents_page_numbers_equal_landing_pages(edition) -> None:
         folio = labels[anchors[division.id]]
         line = next(ln for ln in contents_page.splitlines() if ln.startswith(division.title))
         assert line.rstrip().endswith(folio), (line, folio)
+
+
+def test_cross_reference_pages_are_where_targets_land(edition) -> None:
+    """Each printed "[letter N, p. X]" gives the folio of the page the letter starts on."""
+    reader = PdfReader(str(edition.pdf))
+    labels = list(reader.page_labels)
+    text = re.sub(r"\s+", " ", "\n".join(pdf_pages(edition.pdf)))
+    numbers = {x.number: x.id for x in edition.result.book.letters}
+    printed = re.findall(r"\[letter (\d+), p\. (\d+)\]", text)
+    assert len(printed) >= 9
+    for number, page in printed:
+        assert labels[edition.result.anchors[numbers[int(number)]]] == page
+
+
+def test_internal_links_are_link_annotations_to_the_right_page(edition) -> None:
+    reader = PdfReader(str(edition.pdf))
+    anchors = edition.result.anchors
+    named = reader.named_destinations
+    checked = 0
+    for index, page in enumerate(reader.pages):
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            if annot.get("/Subtype") != "/Link":
+                continue
+            dest = annot.get("/Dest") or (annot.get("/A") or {}).get("/D")
+            assert dest is not None, f"link on page {index} has no internal destination"
+            name = str(dest)
+            assert name in named, name
+            if name in anchors:
+                assert reader.get_destination_page_number(named[name]) == anchors[name]
+                checked += 1
+    # Contents (15 entries), cross-references (2 links each) and note calls and numbers.
+    assert checked >= 40
