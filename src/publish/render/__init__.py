@@ -102,27 +102,14 @@ def epub_documents(book: Book, env: jinja2.Environment, created: dt.datetime) ->
         docs.append(
             Document(d.doc, d.title, _render(env, "epub/division.xhtml.j2", division=d, **ctx), "frontmatter" if i == 0 else "")
         )
-    docs.append(
-        Document(
-            "letters.xhtml",
-            book.settings.correspondence_title,
-            _render(env, "epub/part.xhtml.j2", part="letters", **ctx),
-            "bodymatter",
-        )
-    )
-    for letter in book.letters:
-        docs.append(Document(letter.doc, letter.heading, _render(env, "epub/letter.xhtml.j2", letter=letter, **ctx)))
+
+    def part(name: str, title: str, letters: tuple[Any, ...], landmark: str) -> None:
+        docs.append(Document(f"{name}.xhtml", title, _render(env, "epub/part.xhtml.j2", part=name, **ctx), landmark))
+        docs.extend(Document(x.doc, x.heading, _render(env, "epub/letter.xhtml.j2", letter=x, **ctx)) for x in letters)
+
+    part("letters", book.settings.correspondence_title, book.letters, "bodymatter")
     if book.appendix:
-        docs.append(
-            Document(
-                "appendix.xhtml",
-                book.settings.appendix_title,
-                _render(env, "epub/part.xhtml.j2", part="appendix", **ctx),
-                "appendix",
-            )
-        )
-        for letter in book.appendix:
-            docs.append(Document(letter.doc, letter.heading, _render(env, "epub/letter.xhtml.j2", letter=letter, **ctx)))
+        part("appendix", book.settings.appendix_title, book.appendix, "appendix")
     return docs
 
 
