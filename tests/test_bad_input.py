@@ -134,3 +134,15 @@ def test_link_pointing_outside_the_book(manuscript_copy: Path, previous: Path, c
 def test_raw_html_is_rejected(manuscript_copy: Path, previous: Path, capsys) -> None:
     _edit(manuscript_copy / "letters" / "10-korner-1948-06-18.md", "First of all", "<script>alert(1)</script> First of all")
     _fails(manuscript_copy, previous, capsys, "letters/10-korner-1948-06-18.md:", "M011", "raw HTML")
+
+
+def test_note_defined_but_not_called_and_called_but_not_defined(manuscript_copy: Path, previous: Path, capsys) -> None:
+    _edit(manuscript_copy / "letters" / "09-sedova-1948-03-17.md", "[^munis]: Fernandez", "[^munnis]: Fernandez")
+    _fails(
+        manuscript_copy,
+        previous,
+        capsys,
+        "letters/09-sedova-1948-03-17.md:42: error N002",
+        "`[^munnis]` is defined but never called",
+        "letters/09-sedova-1948-03-17.md:30: error N001",
+    )

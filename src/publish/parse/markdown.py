@@ -53,7 +53,18 @@ class Parsed:
 
 
 def parse_markdown(text: str, rel: str, found: Collector) -> Parsed:
-    tokens = _MD.parse(text)
+    env: dict[str, Any] = {}
+    tokens = _MD.parse(text, env)
+    # The footnote plugin drops definitions nobody calls (its refs map them to -1).
+    for key, index in (env.get("footnotes") or {}).get("refs", {}).items():
+        if index == -1:
+            label = key[1:]
+            line = next((i + 1 for i, ln in enumerate(text.splitlines()) if ln.lstrip().startswith(f"[^{label}]:")), 0)
+            found.error(
+                Code.NOTE_UNUSED,
+                Loc(rel, line),
+                f"note `[^{label}]` is defined but never called; call it with `[^{label}]` or remove it",
+            )
     out = Parsed()
     walker = _Walker(tokens, rel, found)
     if tokens and tokens[0].type == "front_matter":
