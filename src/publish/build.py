@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import transforms
 from .diagnostics import Collector, Diagnostic, ManuscriptError, OutputError
-from .model import Book, Loc
+from .model import Book
 from .parse import parse_manuscript
 
 FORMATS = ("pdf", "epub", "html")
@@ -156,6 +156,3 @@ def _write_html(folder: Path, html: str, styles: Path, fonts: dict[str, Path]) -
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-
-
-__all__ = ["FORMATS", "Paths", "Result", "build", "load", "Loc"]

@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 
 from ..diagnostics import Code, Collector, ManuscriptError
-from ..model import Book, Loc, NoteRef, Paragraph
+from ..model import Book, Loc, NoteRef
 from ..walk import inline_nodes
 
 
@@ -115,6 +115,3 @@ def epub_documents(book: Book, env: jinja2.Environment, created: dt.datetime) ->
 
 def epub_nav(book: Book, env: jinja2.Environment, docs: list[Document], created: dt.datetime) -> str:
     return _render(env, "epub/nav.xhtml.j2", docs=docs, **context(book, created))
-
-
-__all__ = ["Document", "Paragraph", "environment", "print_html", "epub_documents", "epub_nav"]

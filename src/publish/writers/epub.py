@@ -23,8 +23,6 @@ from pathlib import Path
 from ..model import Book
 from ..render import Document
 
-ROLE_NAMES = {"aut": "aut", "trl": "trl", "trc": "trc", "mrk": "mrk", "edt": "edt"}
-
 
 def write_epub(
     book: Book,
