@@ -24,7 +24,6 @@ from ..model import (
     Loc,
     Metadata,
     Note,
-    NoteRef,
     NoteSeries,
     Party,
     Settings,
@@ -244,21 +243,12 @@ def _cross_checks(book: Book, found: Collector, check_config: bool = True) -> No
                 letter.loc,
                 f"`date_as_written: {letter.date_as_written}` does not appear in the letter's dateline ({datelines or 'none'})",
             )
+    # A note defined but never called is found while parsing (the footnote plugin drops it).
     for item in (*book.front, *book.all_letters):
-        calls: dict[str, int] = {}
-        for node in inline_nodes(item.blocks):
-            if isinstance(node, NoteRef):
-                calls[node.label] = calls.get(node.label, 0) + 1
         for note in item.notes:
             if note.series and note.series not in series:
                 found.error(
                     Code.NOTE_SERIES, note.loc, f"note series `{note.series}` is not defined under notes.series in book.yaml"
-                )
-            if not calls.get(note.label):
-                found.error(
-                    Code.NOTE_UNUSED,
-                    note.loc,
-                    f"note `[^{note.label}]` is defined but never called; call it with `[^{note.label}]` or remove it",
                 )
             if not any(_plain(b).strip() for b in note.blocks):
                 found.error(Code.NOTE_EMPTY, note.loc, f"note `[^{note.label}]` is empty; write its text or remove it")
