@@ -29,6 +29,7 @@ from ..model import (
     Settings,
     Source,
 )
+from ..transforms.xrefs import target_ids
 from ..walk import inline_nodes
 from ..walk import plain_text as _plain
 from .markdown import parse_markdown
@@ -218,9 +219,10 @@ def _cross_checks(book: Book, found: Collector, check_config: bool = True) -> No
     sources = {s.id for s in book.meta.sources}
     people = {c.id for c in book.meta.contributors}
     series = {s.key for s in book.settings.note_series}
+    targets = target_ids(book)
     for item in (*book.front, *book.all_letters):
         for node in inline_nodes((*item.blocks, *(b for n in item.notes for b in n.blocks))):
-            if isinstance(node, CrossRef) and node.target not in seen:
+            if isinstance(node, CrossRef) and node.target not in targets:
                 found.error(Code.XREF_UNKNOWN, node.loc, f"`#{node.target}` is not the id of a letter or division of this book")
     if not check_config:
         return

@@ -2,7 +2,7 @@
 
 A target is a letter, an appendix letter or a division, by its stable id.  Each
 reference learns the target's HTML id, the EPUB document that holds it, and a label
-("letter 6") for print.  An unknown id is an error at the reference's place.
+("letter 6") for print.  Unknown ids are reported by parsing, with the other findings.
 """
 
 from __future__ import annotations
@@ -10,9 +10,15 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from ..diagnostics import Code, Collector
+from ..diagnostics import Collector
 from ..model import Book, CrossRef
 from ..walk import map_inlines
+
+
+def target_ids(book: Book) -> set[str]:
+    """Every id a cross-reference may name.  Parsing checks references against it, so
+    that an unknown id is reported together with the other findings of the manuscript."""
+    return {x.id for x in (*book.front, *book.all_letters)}
 
 
 def resolve_xrefs(book: Book, found: Collector) -> Book:
@@ -28,8 +34,7 @@ def resolve_xrefs(book: Book, found: Collector) -> Book:
         if not isinstance(node, CrossRef):
             return node
         if node.target not in targets:
-            found.error(Code.XREF_UNKNOWN, node.loc, f"`#{node.target}` is not the id of a letter or division of this book")
-            return node
+            return node  # reported by parsing (see target_ids)
         doc, label = targets[node.target]
         return replace(node, target_id=node.target, target_doc=doc, target_label=label)
 
