@@ -146,3 +146,25 @@ def test_note_defined_but_not_called_and_called_but_not_defined(manuscript_copy:
         "`[^munnis]` is defined but never called",
         "letters/09-sedova-1948-03-17.md:30: error N001",
     )
+
+
+def test_note_without_a_series(manuscript_copy: Path, previous: Path, capsys) -> None:
+    _edit(manuscript_copy / "letters" / "08-vdt-1947-11-06.md", "notes:\n  mathieu: transcribers\n", "")
+    _fails(manuscript_copy, previous, capsys, "letters/08-vdt-1947-11-06.md:", "N004", "says nobody wrote it")
+
+
+def test_empty_note(manuscript_copy: Path, previous: Path, capsys) -> None:
+    path = manuscript_copy / "letters" / "07-sedova-1947-10-22.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index("[^september]:")] + "[^september]: \n", encoding="utf-8")
+    _fails(manuscript_copy, previous, capsys, "letters/07-sedova-1947-10-22.md:", "N003", "is empty")
+
+
+def test_note_series_not_in_book_yaml(manuscript_copy: Path, previous: Path, capsys) -> None:
+    _edit(manuscript_copy / "letters" / "07-sedova-1947-10-22.md", "september: editors", "september: publisher")
+    _fails(manuscript_copy, previous, capsys, "letters/07-sedova-1947-10-22.md:", "N004", "`publisher`")
+
+
+def test_unknown_note_placement(manuscript_copy: Path, previous: Path, capsys) -> None:
+    _edit(manuscript_copy / "book.yaml", "  print: footnotes ", "  print: sidenotes ")
+    _fails(manuscript_copy, previous, capsys, "book.yaml:", "M004", "footnotes, endnotes")

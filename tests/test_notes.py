@@ -1,12 +1,19 @@
-"""Notes in both formats, on a fixture book: a note cited twice, a two-paragraph note,
-numbering restarting with each letter, and calls that resolve to their notes."""
+"""Notes and cross-references on a fixture book, in both placements.
+
+The fixture has a note cited twice, a two-paragraph note, a series marked with symbols,
+numbering restarting with each letter, a reference to a note, and a long letter with 30
+notes over several pages (so calls fall at every height of a page, the last line
+included).  It is built twice: footnotes (the default) and endnotes in both formats.
+"""
 
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from .conftest import build_into
 from .test_epub import NS
@@ -16,24 +23,43 @@ FIXTURE = Path(__file__).parent / "fixtures" / "notes-book"
 
 
 @pytest.fixture(scope="module")
-def notes_book(tmp_path_factory: pytest.TempPathFactory):
-    return build_into(FIXTURE, tmp_path_factory.mktemp("notes"), ("pdf", "epub"))
+def footnotes(tmp_path_factory: pytest.TempPathFactory):
+    return build_into(FIXTURE, tmp_path_factory.mktemp("footnotes"), ("pdf", "epub"))
 
 
-def test_fixture_epub_passes_epubcheck(notes_book) -> None:
+@pytest.fixture(scope="module")
+def endnotes(tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("endnotes")
+    ms = root / "manuscript"
+    shutil.copytree(FIXTURE, ms)
+    yaml = ms / "book.yaml"
+    yaml.write_text(
+        yaml.read_text().replace("  numbering: per-letter\n", "  numbering: per-letter\n  print: endnotes\n  epub: endnotes\n")
+    )
+    return build_into(ms, root / "out", ("pdf", "epub"))
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.mark.parametrize("mode", ["footnotes", "endnotes"])
+def test_fixture_epub_passes_epubcheck(mode: str, request: pytest.FixtureRequest) -> None:
     from publish.checks.epubcheck import run
 
-    assert [str(m) for m in run(notes_book.epub)] == []
+    built = request.getfixturevalue(mode)
+    assert [str(m) for m in run(built.epub)] == []
 
 
-def test_numbers_restart_per_letter(notes_book) -> None:
-    a, b = notes_book.result.book.letters
-    assert [n.number for n in a.notes] == ["1", "2"]
+def test_marks_per_series_and_per_letter(footnotes) -> None:
+    a, b, c = footnotes.result.book.letters
+    assert [(n.label, n.number) for n in a.notes] == [("twice", "1"), ("long", "*")]
     assert [n.number for n in b.notes] == ["1"]
+    assert [n.number for n in c.notes] == [str(i) for i in range(1, 31)]
 
 
-def test_note_cited_twice_links_back_to_both_calls(notes_book) -> None:
-    root = epub_documents(notes_book.epub)["EPUB/letter-a.xhtml"]
+def test_note_cited_twice_links_back_to_both_calls(footnotes) -> None:
+    root = epub_documents(footnotes.epub)["EPUB/letter-a.xhtml"]
     calls = root.xpath("//x:a[@epub:type='noteref'][@href='#note-letter-a-twice']", namespaces=NS)
     assert [c.text for c in calls] == ["1", "1"]
     aside = root.xpath("//x:aside[@id='note-letter-a-twice']", namespaces=NS)[0]
@@ -41,22 +67,108 @@ def test_note_cited_twice_links_back_to_both_calls(notes_book) -> None:
     assert backlinks == ["#" + c.get("id") for c in calls]
 
 
-def test_two_paragraph_note_in_epub(notes_book) -> None:
-    root = epub_documents(notes_book.epub)["EPUB/letter-a.xhtml"]
+def test_two_paragraph_note_in_epub(footnotes) -> None:
+    root = epub_documents(footnotes.epub)["EPUB/letter-a.xhtml"]
     paras = root.xpath("//x:aside[@id='note-letter-a-long']/x:p", namespaces=NS)
     assert len(paras) == 2
     assert "".join(paras[1].itertext()).startswith("Its second paragraph")
 
 
-def test_pdf_footnotes_on_the_page_of_their_call(notes_book) -> None:
-    pages = pdf_pages(notes_book.pdf)
-    anchors = notes_book.result.anchors
-    for note_id in ("note-letter-a-twice", "note-letter-a-long", "note-letter-b-only"):
-        assert anchors[note_id] == anchors[note_id + "-call-1"]
-    page = re.sub(r"\s+", " ", pages[anchors["note-letter-a-long"]])
-    assert "The first paragraph of a long note." in page
+def test_every_footnote_on_the_page_of_its_call(footnotes) -> None:
+    anchors = footnotes.result.anchors
+    notes = [n for x in footnotes.result.book.letters for n in x.notes]
+    assert len(notes) == 33
+    for note in notes:
+        assert anchors[note.id] == anchors[note.id + "-call-1"], note.id
+    pages = pdf_pages(footnotes.pdf)
+    # The long letter spans several pages, so its calls meet several page ends.
+    assert len({anchors[n.id] for n in footnotes.result.book.letters[2].notes}) >= 3
+    page = _flat(pages[anchors["note-letter-a-long"]])
+    assert "* The first paragraph of a long note." in page
     assert "Its second paragraph, which must stay with it." in page
-    # The note cited twice is printed once, with the model's number.
-    text = re.sub(r"\s+", " ", "\n".join(pages))
+    text = _flat("\n".join(pages))
     assert text.count("Cited twice, once in each paragraph.") == 1
-    assert "1 Cited twice" in text and "Ed." in text
+
+
+def test_footnote_cited_twice_names_the_later_call_page(footnotes) -> None:
+    labels = list(PdfReader(str(footnotes.pdf)).page_labels)
+    anchors = footnotes.result.anchors
+    page = _flat(pdf_pages(footnotes.pdf)[anchors["note-letter-a-twice"]])
+    later = labels[anchors["note-letter-a-twice-call-2"]]
+    assert f"Cited twice, once in each paragraph. — Ed. (also p. {later})" in page
+
+
+def test_reference_to_a_note(footnotes, endnotes) -> None:
+    for built in (footnotes, endnotes):
+        labels = list(PdfReader(str(built.pdf)).page_labels)
+        text = _flat("\n".join(pdf_pages(built.pdf)))
+        page = labels[built.result.anchors["note-letter-a-long"]]
+        assert f"your long note [note *, p. {page}]" in text
+    root = epub_documents(footnotes.epub)["EPUB/letter-b.xhtml"]
+    assert root.xpath("//x:a[@class='xref']/@href", namespaces=NS) == [
+        "letter-a.xhtml#letter-a",
+        "letter-a.xhtml#note-letter-a-long",
+    ]
+    root = epub_documents(endnotes.epub)["EPUB/letter-b.xhtml"]
+    assert root.xpath("//x:a[@class='xref']/@href", namespaces=NS)[1] == "notes.xhtml#note-letter-a-long"
+
+
+def test_epub_endnotes_document(endnotes) -> None:
+    docs = epub_documents(endnotes.epub)
+    notes = docs["EPUB/notes.xhtml"]
+    section = notes.xpath("//x:section[@epub:type='endnotes']", namespaces=NS)[0]
+    assert section.get("role") == "doc-endnotes"
+    items = notes.xpath("//x:li[@epub:type='endnote']", namespaces=NS)
+    assert len(items) == 33
+    assert not docs["EPUB/letter-a.xhtml"].xpath("//x:aside", namespaces=NS)
+    for name in ("EPUB/letter-a.xhtml", "EPUB/letter-b.xhtml", "EPUB/letter-c.xhtml"):
+        for call in docs[name].xpath("//x:a[@epub:type='noteref']", namespaces=NS):
+            note_id = call.get("href").split("#")[1]
+            assert call.get("href").startswith("notes.xhtml#")
+            item = notes.xpath(f"//x:li[@id='{note_id}']", namespaces=NS)[0]
+            back = item.xpath(".//x:a[@role='doc-backlink']/@href", namespaces=NS)
+            assert f"{name.removeprefix('EPUB/')}#{call.get('id')}" in back
+            assert item.xpath(".//x:a[@role='doc-backlink']", namespaces=NS)[0].text == call.text
+
+
+def test_print_endnotes_with_call_pages_and_running_heads(endnotes) -> None:
+    labels = list(PdfReader(str(endnotes.pdf)).page_labels)
+    anchors = endnotes.result.anchors
+    pages = pdf_pages(endnotes.pdf)
+    notes = [n for x in endnotes.result.book.letters for n in x.notes]
+    notes_start = anchors["notes"]
+    heads = {}
+    for note in notes:
+        page = anchors[note.id]
+        assert page >= notes_start
+        calls = [labels[anchors[f"{note.id}-call-{c}"]] for c in range(1, note.calls + 1)]
+        first_words = " ".join(note.blocks[0].children[0].text.split()[:3])
+        where = "p." if len(calls) == 1 else "pp."
+        assert re.search(
+            re.escape(first_words) + r".*?\(" + re.escape(where) + r"\s" + re.escape(", ".join(calls)) + r"\)", _flat(pages[page])
+        )
+        heads.setdefault(page, []).extend(anchors[f"{note.id}-call-{c}"] for c in range(1, note.calls + 1))
+    assert len(heads) >= 2
+    for page, calls in heads.items():
+        lo, hi = labels[min(calls)], labels[max(calls)]
+        head = f"Notes to page {lo}" if lo == hi else f"Notes to pages {lo}–{hi}"
+        if page == notes_start:
+            assert "Notes to page" not in pages[page], "no running head on the opening page"
+        else:
+            assert head in pages[page], (page, head)
+
+
+def test_edition_marks_agree_between_pdf_and_epub(edition) -> None:
+    """Each note shows the same mark at its call and at the note, in both formats."""
+    docs = epub_documents(edition.epub)
+    pages = pdf_pages(edition.pdf)
+    anchors = edition.result.anchors
+    for item in (*edition.result.book.front, *edition.result.book.all_letters):
+        for note in item.notes:
+            root = docs[f"EPUB/{item.doc}"]
+            call = root.xpath(f"//x:a[@id='{note.id}-call-1']", namespaces=NS)[0]
+            back = root.xpath(f"//x:aside[@id='{note.id}']//x:a[@role='doc-backlink']", namespaces=NS)[0]
+            words = " ".join(note.blocks[0].children[0].text.split()[:3])
+            assert call.text == back.text
+            assert f"{call.text} {words}" in _flat(pages[anchors[note.id]])
+            assert anchors[note.id] == anchors[f"{note.id}-call-1"]

@@ -89,18 +89,23 @@ def build(
     if "pdf" in formats or "html" in formats:
         step("Step 2: rendering the print HTML")
         html = render.print_html(book, env, created)
+        if "pdf" in formats:
+            from .writers.pdf import endnote_heads, render_pdf
+
+            step("Step 3: laying out the PDF (WeasyPrint)")
+            pdf = render_pdf(html, paths.styles, fetcher, found)
+            if book.settings.notes_print == "endnotes":
+                # Second layout, same pages: only the endnotes' running heads change.
+                step("Step 3: laying out the PDF again with the endnotes' running heads")
+                html = render.print_html(book, env, created, endnote_heads(book, pdf))
+                pdf = render_pdf(html, paths.styles, fetcher, Collector())
+            result.pages = pdf.page_count
+            result.anchors = pdf.anchors
+            result.written["pdf"] = _atomic(paths.output / f"{slug}.pdf", pdf.data)
         if "html" in formats:
             folder = paths.output / f"{slug}-html"
             _write_html(folder, html, paths.styles, package_fonts())
             result.written["html"] = folder / f"{slug}.html"
-        if "pdf" in formats:
-            from .writers.pdf import render_pdf
-
-            step("Step 3: laying out the PDF (WeasyPrint)")
-            pdf = render_pdf(html, paths.styles, fetcher, found)
-            result.pages = pdf.page_count
-            result.anchors = pdf.anchors
-            result.written["pdf"] = _atomic(paths.output / f"{slug}.pdf", pdf.data)
     if "epub" in formats:
         from .writers.epub import write_epub
 

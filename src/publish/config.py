@@ -102,6 +102,19 @@ BOOK: dict[str, Field] = {
                 default="continuous",
                 choices=("continuous", "per-letter"),
             ),
+            "print": Field(
+                "choice",
+                "in the PDF: footnotes at the foot of the page, or endnotes grouped by letter at the back",
+                default="footnotes",
+                choices=("footnotes", "endnotes"),
+            ),
+            "epub": Field(
+                "choice",
+                "in the EPUB: pop-up footnotes after the paragraph, or an endnotes document",
+                default="footnotes",
+                choices=("footnotes", "endnotes"),
+            ),
+            "title": Field("str", "title of the endnotes division", default="Notes"),
             "series": Field(
                 "dict",
                 "who writes notes: key -> name and the tag printed after the note",
@@ -111,6 +124,12 @@ BOOK: dict[str, Field] = {
                     {
                         "name": Field("str", "who writes the notes of this series", required=True),
                         "tag": Field("str", "printed after each note of the series (may be empty)", default=""),
+                        "marks": Field(
+                            "choice",
+                            "numbers, or symbols (* † ‡ § ‖ ¶, restarting with each letter)",
+                            default="numbers",
+                            choices=("numbers", "symbols"),
+                        ),
                     },
                 ),
             ),

@@ -76,8 +76,9 @@ class NoteRef:
 class CrossRef:
     """A reference to a letter, division or note by stable id (``[text](#id)``).
 
-    ``target_id`` (the HTML id), ``target_doc`` (the EPUB document holding it) and
-    ``target_label`` ("letter 6") are filled by the cross-reference transform.
+    ``target_id`` (the HTML id), ``target_doc`` (the EPUB document holding it),
+    ``target_label`` ("letter 6") and ``target_roman`` are filled by the
+    cross-reference transform.
     """
 
     kind: ClassVar[str] = "xref"
@@ -87,6 +88,7 @@ class CrossRef:
     target_id: str = ""
     target_doc: str = ""
     target_label: str = ""
+    target_roman: bool = False  # the target is printed in the front matter (roman folios)
 
 
 Inline = Text | Emph | Strong | LineBreak | NoteRef | CrossRef
@@ -237,9 +239,13 @@ class Source:
 
 @dataclass(frozen=True)
 class NoteSeries:
+    """Who writes a series of notes, the tag printed after each, and how calls are marked
+    (``numbers``, or ``symbols`` * † ‡ § ‖ ¶ restarting with each letter)."""
+
     key: str
     name: str
     tag: str
+    marks: str = "numbers"
 
 
 @dataclass(frozen=True)
@@ -266,6 +272,9 @@ class Settings:
 
     note_numbering: str = "continuous"
     note_series: tuple[NoteSeries, ...] = ()
+    notes_print: str = "footnotes"
+    notes_epub: str = "footnotes"
+    notes_title: str = "Notes"
     trim: str = "6x9in"
     letters_new_page: bool = False
     correspondence_title: str = "The Letters"

@@ -96,12 +96,15 @@ def _book(root: Path, found: Collector) -> tuple[Metadata | None, Settings | Non
         ),
     )
     notes = d["notes"] or {}
-    series = tuple(NoteSeries(k, v["name"], v["tag"]) for k, v in (notes.get("series") or {}).items() if v)
+    series = tuple(NoteSeries(k, v["name"], v["tag"], v["marks"]) for k, v in (notes.get("series") or {}).items() if v)
     pr = d["print"] or {}
     dv = d["divisions"] or {}
     settings = Settings(
         note_numbering=notes.get("numbering", "continuous"),
         note_series=series,
+        notes_print=notes.get("print", "footnotes"),
+        notes_epub=notes.get("epub", "footnotes"),
+        notes_title=notes.get("title", "Notes"),
         trim=pr.get("trim", "6x9in"),
         letters_new_page=pr.get("letters_new_page", False),
         correspondence_title=dv.get("correspondence", "The Letters"),

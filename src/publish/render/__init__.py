@@ -17,6 +17,7 @@ import jinja2
 
 from ..diagnostics import Code, Collector, ManuscriptError
 from ..model import Book, Loc, NoteRef
+from ..transforms.xrefs import ENDNOTES_DOC
 from ..walk import inline_nodes
 
 
@@ -42,6 +43,7 @@ def environment(templates: Path) -> jinja2.Environment:
     )
     env.filters["longdate"] = longdate
     env.globals["notes_first_called_in"] = notes_first_called_in
+    env.globals["endnotes_doc"] = ENDNOTES_DOC
     return env
 
 
@@ -88,8 +90,9 @@ def context(book: Book, created: dt.datetime) -> dict[str, Any]:
     return {"book": book, "meta": book.meta, "settings": book.settings, "created": created}
 
 
-def print_html(book: Book, env: jinja2.Environment, created: dt.datetime) -> str:
-    return _render(env, "pdf/book.html.j2", **context(book, created))
+def print_html(book: Book, env: jinja2.Environment, created: dt.datetime, endnote_heads: dict[str, str] | None = None) -> str:
+    """``endnote_heads``: note id -> running head of the page it lands on (endnotes mode)."""
+    return _render(env, "pdf/book.html.j2", endnote_heads=endnote_heads or {}, **context(book, created))
 
 
 def epub_documents(book: Book, env: jinja2.Environment, created: dt.datetime) -> list[Document]:
@@ -110,6 +113,8 @@ def epub_documents(book: Book, env: jinja2.Environment, created: dt.datetime) ->
     part("letters", book.settings.correspondence_title, book.letters, "bodymatter")
     if book.appendix:
         part("appendix", book.settings.appendix_title, book.appendix, "appendix")
+    if book.settings.notes_epub == "endnotes" and any(x.notes for x in (*book.front, *book.all_letters)):
+        docs.append(Document(ENDNOTES_DOC, book.settings.notes_title, _render(env, "epub/notes.xhtml.j2", **ctx), "endnotes"))
     return docs
 
 

@@ -1,8 +1,9 @@
 """Resolve cross-references (``[text](#id)``) once every document has been read.
 
-A target is a letter, an appendix letter or a division, by its stable id.  Each
-reference learns the target's HTML id, the EPUB document that holds it, and a label
-("letter 6") for print.  Unknown ids are reported by parsing, with the other findings.
+A target is a letter, an appendix letter or a division, by its stable id, or a note, as
+``<letter or division id>.<note label>``.  Each reference learns the target's HTML id,
+the EPUB document that holds it, and a label for print ("letter 6", "note 3").  Unknown
+ids are reported by parsing, with the other findings.
 """
 
 from __future__ import annotations
@@ -14,29 +15,40 @@ from ..diagnostics import Collector
 from ..model import Book, CrossRef
 from ..walk import map_inlines
 
+#: The EPUB document that holds the notes when they are endnotes.
+ENDNOTES_DOC = "notes.xhtml"
+
 
 def target_ids(book: Book) -> set[str]:
     """Every id a cross-reference may name.  Parsing checks references against it, so
     that an unknown id is reported together with the other findings of the manuscript."""
-    return {x.id for x in (*book.front, *book.all_letters)}
+    items = (*book.front, *book.all_letters)
+    return {x.id for x in items} | {f"{x.id}.{n.label}" for x in items for n in x.notes}
 
 
 def resolve_xrefs(book: Book, found: Collector) -> Book:
-    targets: dict[str, tuple[str, str]] = {}
+    # id -> (HTML id, EPUB document, label, printed in the front matter?)
+    targets: dict[str, tuple[str, str, str, bool]] = {}
     for d in book.front:
-        targets[d.id] = (d.doc, d.title)
+        targets[d.id] = (d.id, d.doc, d.title, True)
     for x in book.letters:
-        targets[x.id] = (x.doc, f"letter {x.number}")
+        targets[x.id] = (x.id, x.doc, f"letter {x.number}", False)
     for x in book.appendix:
-        targets[x.id] = (x.doc, book.settings.appendix_title.lower())
+        targets[x.id] = (x.id, x.doc, book.settings.appendix_title.lower(), False)
+    endnotes = book.settings.notes_print == "endnotes"
+    for item in (*book.front, *book.all_letters):
+        doc = ENDNOTES_DOC if book.settings.notes_epub == "endnotes" else item.doc
+        roman = item in book.front and not endnotes
+        for n in item.notes:
+            targets[f"{item.id}.{n.label}"] = (n.id, doc, f"note {n.number}", roman)
 
     def resolve(node: Any) -> Any:
         if not isinstance(node, CrossRef):
             return node
         if node.target not in targets:
             return node  # reported by parsing (see target_ids)
-        doc, label = targets[node.target]
-        return replace(node, target_id=node.target, target_doc=doc, target_label=label)
+        html_id, doc, label, roman = targets[node.target]
+        return replace(node, target_id=html_id, target_doc=doc, target_label=label, target_roman=roman)
 
     def fix(item: Any) -> Any:
         return replace(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import Code, Collector
-from ..model import Loc
+from ..model import Book, Loc
 from .fetch import BoundedFetcher
 
 
@@ -24,6 +24,7 @@ class PdfResult:
     page_count: int
     anchors: dict[str, int]  # element id -> 0-based page index
     main_start: int  # page index of folio 1
+    labels: list[str]  # the folio of each page, as the PDF's page labels give it
 
 
 class _WeasyLog(logging.Handler):
@@ -65,4 +66,23 @@ def render_pdf(html: str, styles: Path, fetcher: BoundedFetcher, found: Collecto
     writer.set_page_label(main_start, len(document.pages) - 1, style="/D", start=1)
     out = io.BytesIO()
     writer.write(out)
-    return PdfResult(out.getvalue(), len(document.pages), anchors, main_start)
+    data = out.getvalue()
+    labels = list(PdfReader(io.BytesIO(data)).page_labels)
+    return PdfResult(data, len(document.pages), anchors, main_start, labels)
+
+
+def endnote_heads(book: Book, pdf: PdfResult) -> dict[str, str]:
+    """Running heads of the endnotes' pages, from a first layout: "Notes to pages x–y",
+    where x and y are the folios of the first and last call of the notes on that page.
+    Each note carries the head of its page; the heads do not change the layout."""
+    pages: dict[int, list[int]] = {}
+    notes = [n for item in (*book.front, *book.all_letters) for n in item.notes]
+    for note in notes:
+        if note.id in pdf.anchors:
+            calls = [pdf.anchors[f"{note.id}-call-{c}"] for c in range(1, note.calls + 1)]
+            pages.setdefault(pdf.anchors[note.id], []).extend(calls)
+    heads = {}
+    for page, calls in pages.items():
+        first, last = pdf.labels[min(calls)], pdf.labels[max(calls)]
+        heads[page] = f"Notes to page {first}" if first == last else f"Notes to pages {first}–{last}"
+    return {n.id: heads[pdf.anchors[n.id]] for n in notes if n.id in pdf.anchors}
