@@ -53,6 +53,7 @@ def test_fixture_epub_passes_epubcheck(mode: str, request: pytest.FixtureRequest
 
 def test_marks_per_series_and_per_letter(footnotes) -> None:
     a, b, c = footnotes.result.book.letters
+    assert [n.number for n in footnotes.result.book.front[0].notes] == ["1"]
     assert [(n.label, n.number) for n in a.notes] == [("twice", "1"), ("long", "*")]
     assert [n.number for n in b.notes] == ["1"]
     assert [n.number for n in c.notes] == [str(i) for i in range(1, 31)]
@@ -113,15 +114,24 @@ def test_reference_to_a_note(footnotes, endnotes) -> None:
     assert root.xpath("//x:a[@class='xref']/@href", namespaces=NS)[1] == "notes.xhtml#note-letter-a-long"
 
 
+def test_reference_to_a_division_prints_its_roman_folio(footnotes) -> None:
+    labels = list(PdfReader(str(footnotes.pdf)).page_labels)
+    folio = labels[footnotes.result.anchors["preface"]]
+    assert folio.isalpha() and folio == folio.lower()
+    assert f"(as the preface [Preface, p. {folio}] says)" in _flat("\n".join(pdf_pages(footnotes.pdf)))
+    root = epub_documents(footnotes.epub)["EPUB/letter-c.xhtml"]
+    assert root.xpath("//x:a[@class='xref']/@href", namespaces=NS) == ["preface.xhtml#preface"]
+
+
 def test_epub_endnotes_document(endnotes) -> None:
     docs = epub_documents(endnotes.epub)
     notes = docs["EPUB/notes.xhtml"]
     section = notes.xpath("//x:section[@epub:type='endnotes']", namespaces=NS)[0]
     assert section.get("role") == "doc-endnotes"
     items = notes.xpath("//x:li[@epub:type='endnote']", namespaces=NS)
-    assert len(items) == 33
+    assert len(items) == 34
     assert not docs["EPUB/letter-a.xhtml"].xpath("//x:aside", namespaces=NS)
-    for name in ("EPUB/letter-a.xhtml", "EPUB/letter-b.xhtml", "EPUB/letter-c.xhtml"):
+    for name in ("EPUB/preface.xhtml", "EPUB/letter-a.xhtml", "EPUB/letter-b.xhtml", "EPUB/letter-c.xhtml"):
         for call in docs[name].xpath("//x:a[@epub:type='noteref']", namespaces=NS):
             note_id = call.get("href").split("#")[1]
             assert call.get("href").startswith("notes.xhtml#")
@@ -135,7 +145,8 @@ def test_print_endnotes_with_call_pages_and_running_heads(endnotes) -> None:
     labels = list(PdfReader(str(endnotes.pdf)).page_labels)
     anchors = endnotes.result.anchors
     pages = pdf_pages(endnotes.pdf)
-    notes = [n for x in endnotes.result.book.letters for n in x.notes]
+    book = endnotes.result.book
+    notes = [n for x in (*book.front, *book.letters) for n in x.notes]
     notes_start = anchors["notes"]
     heads = {}
     for note in notes:
@@ -172,3 +183,19 @@ def test_edition_marks_agree_between_pdf_and_epub(edition) -> None:
             assert call.text == back.text
             assert f"{call.text} {words}" in _flat(pages[anchors[note.id]])
             assert anchors[note.id] == anchors[f"{note.id}-call-1"]
+
+
+def test_a_call_in_the_last_line_of_a_page(footnotes) -> None:
+    """At least one call ends the last line of a page's text (the line just before the
+    page's footnotes), and its note is on that page."""
+    found = 0
+    for index, page in enumerate(pdf_pages(footnotes.pdf)):
+        lines = page.splitlines()
+        first_note = next((i for i, ln in enumerate(lines) if re.match(r"\d+\s+Editorial note", ln)), None)
+        if not first_note:
+            continue
+        last = re.search(r"\.(\d+)$", lines[first_note - 1])
+        if last:
+            assert re.search(rf"(^|\n){last.group(1)}\s+Editorial note", page), (index, last.group(1))
+            found += 1
+    assert found >= 1
