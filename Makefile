@@ -5,12 +5,16 @@ BIN := $(VENV)/bin
 
 .PHONY: book test setup system-deps
 
-# WeasyPrint subsets fonts with HarfBuzz when Debian's libharfbuzz-subset0 is present
-# (else it falls back to fontTools and warns); epubcheck needs Java (on the machine).
+# Debian packages: libharfbuzz-subset0 (WeasyPrint subsets fonts with it, else falls
+# back to fontTools and warns) and libgs-common (the CMYK profile of the print PDF).
+# epubcheck needs Java, which the machine has.
+DEBS := libharfbuzz-subset0 libgs-common
 system-deps:
-	@if command -v apt-get >/dev/null && ! ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset; then \
-	  if [ "$$(id -u)" = 0 ]; then (apt-get install -y -qq libharfbuzz-subset0 >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq libharfbuzz-subset0 >/dev/null 2>&1)) || echo "note: libharfbuzz-subset0 not installed; WeasyPrint will subset with fontTools"; \
-	  else echo "note: run 'sudo apt-get install libharfbuzz-subset0' for HarfBuzz font subsetting"; fi; \
+	@missing=$$(for d in $(DEBS); do dpkg -s $$d >/dev/null 2>&1 || echo $$d; done); \
+	if [ -n "$$missing" ] && command -v apt-get >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get install -y -qq $$missing >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq $$missing >/dev/null 2>&1) || echo "note: could not install $$missing"; \
+	  else echo "note: run 'sudo apt-get install $$missing'"; fi; \
 	fi
 
 $(BIN)/python:
@@ -20,7 +24,7 @@ setup: $(BIN)/python system-deps
 	$(BIN)/python -m pip install -q -e '.[test]'
 
 book: setup
-	$(BIN)/publish build manuscript -o output
+	$(BIN)/publish build manuscript -o output --profile digital --profile print
 
 test: setup
 	$(BIN)/ruff check src tests bench

@@ -33,12 +33,14 @@ class Built:
     result: object
 
 
-def build_into(manuscript: Path, out: Path, formats: tuple[str, ...] = ("pdf", "epub", "html")) -> Built:
+def build_into(
+    manuscript: Path, out: Path, formats: tuple[str, ...] = ("pdf", "epub", "html"), profiles: tuple[str, ...] = ("digital",)
+) -> Built:
     from publish.build import Paths, build
 
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
     paths = Paths.find(manuscript, out, ROOT / "styles", ROOT / "templates")
-    result = build(paths, formats)
+    result = build(paths, formats, profiles=profiles)
     slug = result.book.meta.slug
     return Built(out, out / f"{slug}.pdf", out / f"{slug}.epub", out / f"{slug}-html" / f"{slug}.html", result)
 
@@ -52,6 +54,14 @@ def edition(tmp_path_factory: pytest.TempPathFactory) -> Built:
 def edition_again(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """A second, independent build of the same manuscript, for determinism."""
     return build_into(MANUSCRIPT, tmp_path_factory.mktemp("again"), ("pdf", "epub"))
+
+
+@pytest.fixture(scope="session")
+def print_pdfs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The print profile (PDF/X-4), built twice, for its facts and its determinism."""
+    first = build_into(MANUSCRIPT, tmp_path_factory.mktemp("print1"), ("pdf",), ("print",))
+    second = build_into(MANUSCRIPT, tmp_path_factory.mktemp("print2"), ("pdf",), ("print",))
+    return first.out / "barta-sedova-letters-print.pdf", second.out / "barta-sedova-letters-print.pdf"
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import transforms
 from .diagnostics import Collector, Diagnostic, ManuscriptError, OutputError
@@ -21,6 +22,7 @@ from .model import Book
 from .parse import parse_manuscript
 
 FORMATS = ("pdf", "epub", "html")
+PROFILES = ("digital", "print")
 PROJECT = Path(__file__).resolve().parents[2]
 
 
@@ -70,8 +72,17 @@ def load(manuscript: Path) -> Book:
     return transforms.run(parse_manuscript(manuscript))
 
 
+def pdf_name(slug: str, profile: str) -> str:
+    """output/<slug>.pdf for the digital profile, output/<slug>-print.pdf for print."""
+    return f"{slug}.pdf" if profile == "digital" else f"{slug}-{profile}.pdf"
+
+
 def build(
-    paths: Paths, formats: tuple[str, ...] = ("pdf", "epub"), strict: bool = False, step: Callable[[str], None] = lambda s: None
+    paths: Paths,
+    formats: tuple[str, ...] = ("pdf", "epub"),
+    strict: bool = False,
+    step: Callable[[str], None] = lambda s: None,
+    profiles: tuple[str, ...] = ("digital",),
 ) -> Result:
     from . import render
     from .writers.fetch import BoundedFetcher, package_fonts
@@ -84,24 +95,30 @@ def build(
     env = render.environment(paths.templates)
     _check_output(paths.output)
     slug = book.meta.slug
-    fetcher = BoundedFetcher([paths.manuscript, paths.styles, paths.templates], paths.styles / "fonts")
+    fetcher = BoundedFetcher([paths.manuscript, paths.styles, paths.templates], paths.styles)
 
     if "pdf" in formats or "html" in formats:
         step("Step 2: rendering the print HTML")
-        html = render.print_html(book, env, created)
+        html = render.print_html(book, env, created, profiles[0])
         if "pdf" in formats:
-            from .writers.pdf import endnote_heads, render_pdf
+            from .writers.pdf import render_pdf
 
-            step("Step 3: laying out the PDF (WeasyPrint)")
-            pdf = render_pdf(html, paths.styles, fetcher, found)
-            if book.settings.notes_print == "endnotes":
-                # Second layout, same pages: only the endnotes' running heads change.
-                step("Step 3: laying out the PDF again with the endnotes' running heads")
-                html = render.print_html(book, env, created, endnote_heads(book, pdf))
-                pdf = render_pdf(html, paths.styles, fetcher, Collector())
-            result.pages = pdf.page_count
-            result.anchors = pdf.anchors
-            result.written["pdf"] = _atomic(paths.output / f"{slug}.pdf", pdf.data)
+            fixes = render.LayoutFixes()
+            for profile in profiles:
+                step(f"Step 3: laying out the PDF, {profile} profile (WeasyPrint)")
+                for _ in range(MAX_LAYOUTS):
+                    html = render.print_html(book, env, created, profile, fixes)
+                    pdf = render_pdf(html, paths.styles, fetcher, found, profile, book.meta.identifier)
+                    learnt = _learn(book, pdf, fixes)
+                    if learnt == fixes:
+                        break
+                    step(f"Step 3: laying out the PDF again, {profile} profile (running heads, hyphenation)")
+                    fixes = learnt
+                if profile == profiles[0]:
+                    result.pages, result.anchors = pdf.page_count, pdf.anchors
+                key = "pdf" if profile == "digital" else f"pdf-{profile}"
+                result.written[key] = _atomic(paths.output / pdf_name(slug, profile), pdf.data)
+            html = render.print_html(book, env, created, profiles[0], fixes)
         if "html" in formats:
             folder = paths.output / f"{slug}-html"
             _write_html(folder, html, paths.styles, package_fonts())
@@ -120,6 +137,20 @@ def build(
     if strict and found.items:
         raise ManuscriptError(found.items)
     return result
+
+
+#: Layouts of one PDF at most: the first, one to re-set paragraphs hyphenated on more
+#: than two lines in a row, one more for the endnotes' heads if that moved pages.
+MAX_LAYOUTS = 4
+
+
+def _learn(book: Book, pdf: Any, fixes: Any) -> Any:
+    """What this layout teaches the next one (see ``render.LayoutFixes``)."""
+    from .render import LayoutFixes
+    from .writers.pdf import endnote_heads
+
+    heads = endnote_heads(book, pdf) if book.settings.notes_print == "endnotes" else {}
+    return LayoutFixes(tuple(sorted(heads.items())), fixes.no_hyphens | pdf.hyphen_runs)
 
 
 def _check_output(folder: Path) -> None:

@@ -22,9 +22,19 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("manuscript", nargs="?", default="manuscript", type=Path, help="manuscript folder (default: manuscript)")
     b.add_argument("-o", "--output", type=Path, default=Path("output"), help="output folder (default: output)")
     b.add_argument("--format", action="append", choices=("pdf", "epub", "html"), help="build only this format (repeatable)")
+    b.add_argument(
+        "--profile",
+        action="append",
+        choices=("digital", "print"),
+        help="PDF profile (repeatable): digital = tagged PDF/UA-1, <slug>.pdf (default); print = PDF/X-4 with bleed, <slug>-print.pdf",
+    )
     b.add_argument("--styles", type=Path, help="styles folder (default: the manuscript's, else the project's)")
     b.add_argument("--templates", type=Path, help="templates folder (default: the manuscript's, else the project's)")
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    pr = sub.add_parser("proof", help="render a PDF's pages to PNG and a contact sheet")
+    pr.add_argument("pdf", type=Path, help="the PDF to proof")
+    pr.add_argument("-o", "--output", type=Path, help="folder for the PNG files (default: <pdf>-proof)")
+    pr.add_argument("--scale", type=float, default=1.5, help="pixels per PDF point (default 1.5)")
     c = sub.add_parser("check", help="validate the manuscript without building")
     c.add_argument("manuscript", nargs="?", default="manuscript", type=Path)
     c.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -36,10 +46,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(args)
+        if args.command == "proof":
+            return _proof(args)
         return _build(args)
     except ManuscriptError as exc:
         for d in exc.diagnostics:
-            print(_where(args.manuscript, d), file=sys.stderr)
+            print(_where(getattr(args, "manuscript", Path(".")), d), file=sys.stderr)
         n = len(exc.diagnostics)
         print(f"{n} problem{'s' if n != 1 else ''} found; nothing was written.", file=sys.stderr)
         return exc.exit_code
@@ -52,6 +64,18 @@ def _where(manuscript: Path, d: object) -> str:
     """A finding, its path relative to the working folder (manuscript paths are stored relative to it)."""
     text = str(d)
     return text if text.startswith("/") else f"{manuscript}/{text}"
+
+
+def _proof(args: argparse.Namespace) -> int:
+    from .proof import proof
+
+    if not args.pdf.is_file():
+        print(f"error: {args.pdf}: no such PDF", file=sys.stderr)
+        return 1
+    out = args.output or args.pdf.with_name(args.pdf.stem + "-proof")
+    written = proof(args.pdf, out, args.scale)
+    print(f"wrote {len(written) - 1} pages and {written[-1]}")
+    return 0
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -72,11 +96,12 @@ def _build(args: argparse.Namespace) -> int:
     formats = tuple(args.format or ("pdf", "epub"))
     start = time.perf_counter()
     with console.status("building") as status:
-        result = build(paths, formats, strict=args.strict, step=lambda s: status.update(s))
+        profiles = tuple(dict.fromkeys(args.profile or ("digital",)))
+        result = build(paths, formats, strict=args.strict, step=lambda s: status.update(s), profiles=profiles)
     for w in result.warnings:
         console.print(_where(args.manuscript, w), markup=False, highlight=False)
     for fmt, path in result.written.items():
-        extra = f" ({result.pages} pages)" if fmt == "pdf" else ""
+        extra = f" ({result.pages} pages)" if fmt.startswith("pdf") else ""
         console.print(f"wrote {path}{extra}", markup=False, highlight=False)
     console.print(f"done in {time.perf_counter() - start:.1f} s", highlight=False)
     return 0

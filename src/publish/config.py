@@ -146,6 +146,12 @@ BOOK: dict[str, Field] = {
                 choices=("6x9in", "5.5x8.5in", "a5", "letter"),
             ),
             "letters_new_page": Field("bool", "start each letter on a new page", default=False),
+            "margins": _map(
+                "page margins (CSS lengths); unset ones come from the trim size",
+                {k: Field("str", f"{k} margin", default="") for k in ("top", "bottom", "inner", "outer")},
+            ),
+            "bleed": Field("str", "bleed of the print profile (CSS length)", default="3mm"),
+            "crop_marks": Field("bool", "crop marks in the print profile", default=False),
         },
     ),
     "divisions": _map(
@@ -190,6 +196,14 @@ EMENDATION = _map(
         "date": Field("date", "when the correction was made (YYYY-MM-DD)", required=True),
     },
 )
+
+#: Trim sizes: width, height and default margins (top, bottom, inner, outer).
+TRIMS: dict[str, tuple[str, ...]] = {
+    "6x9in": ("6in", "9in", "0.7in", "0.85in", "0.85in", "0.6in"),
+    "5.5x8.5in": ("5.5in", "8.5in", "0.65in", "0.8in", "0.8in", "0.55in"),
+    "a5": ("148mm", "210mm", "16mm", "20mm", "20mm", "14mm"),
+    "letter": ("8.5in", "11in", "0.9in", "1.1in", "1.1in", "1in"),
+}
 
 _TYPES = {"str": str, "int": int, "bool": bool, "date": dt.date}
 

@@ -116,6 +116,7 @@ class Paragraph:
     loc: Loc
     part: str = "body"
     lang: str = ""
+    id: str = ""  # stable HTML id, set by the blocks transform (empty in notes)
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,7 @@ class ListBlock:
     items: tuple[tuple[Paragraph, ...], ...]
     loc: Loc
     part: str = "body"
+    id: str = ""
 
 
 Block = Paragraph | ListBlock
@@ -267,6 +269,20 @@ class Metadata:
 
 
 @dataclass(frozen=True)
+class PageSpec:
+    """The printed page: trim size and mirrored margins, as CSS lengths."""
+
+    width: str = "6in"
+    height: str = "9in"
+    top: str = "0.7in"
+    bottom: str = "0.85in"
+    inner: str = "0.85in"
+    outer: str = "0.6in"
+    bleed: str = "3mm"
+    crop_marks: bool = False
+
+
+@dataclass(frozen=True)
 class Settings:
     """Build settings from ``book.yaml`` (see ``config.py`` for defaults and meaning)."""
 
@@ -276,6 +292,7 @@ class Settings:
     notes_epub: str = "footnotes"
     notes_title: str = "Notes"
     trim: str = "6x9in"
+    page: PageSpec = PageSpec()
     letters_new_page: bool = False
     correspondence_title: str = "The Letters"
     appendix_title: str = "Appendix"

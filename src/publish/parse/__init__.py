@@ -25,6 +25,7 @@ from ..model import (
     Metadata,
     Note,
     NoteSeries,
+    PageSpec,
     Party,
     Settings,
     Source,
@@ -106,11 +107,19 @@ def _book(root: Path, found: Collector) -> tuple[Metadata | None, Settings | Non
         notes_epub=notes.get("epub", "footnotes"),
         notes_title=notes.get("title", "Notes"),
         trim=pr.get("trim", "6x9in"),
+        page=_page(pr),
         letters_new_page=pr.get("letters_new_page", False),
         correspondence_title=dv.get("correspondence", "The Letters"),
         appendix_title=dv.get("appendix", "Appendix"),
     )
     return meta, settings
+
+
+def _page(pr: dict[str, Any]) -> PageSpec:
+    width, height, *margins = config.TRIMS[pr.get("trim") or "6x9in"]
+    given = pr.get("margins") or {}
+    top, bottom, inner, outer = (given.get(k) or m for k, m in zip(("top", "bottom", "inner", "outer"), margins, strict=True))
+    return PageSpec(width, height, top, bottom, inner, outer, pr.get("bleed") or "3mm", bool(pr.get("crop_marks")))
 
 
 def _notes_with_series(notes: list[Note], series: dict[str, str], rel: str, lines: dict, found: Collector) -> tuple[Note, ...]:

@@ -87,12 +87,26 @@ def _finding(path: str, line: int, message: str) -> Any:
 
 
 def context(book: Book, created: dt.datetime) -> dict[str, Any]:
-    return {"book": book, "meta": book.meta, "settings": book.settings, "created": created}
+    return {"book": book, "meta": book.meta, "settings": book.settings, "created": created, "no_hyphens": frozenset()}
 
 
-def print_html(book: Book, env: jinja2.Environment, created: dt.datetime, endnote_heads: dict[str, str] | None = None) -> str:
-    """``endnote_heads``: note id -> running head of the page it lands on (endnotes mode)."""
-    return _render(env, "pdf/book.html.j2", endnote_heads=endnote_heads or {}, **context(book, created))
+@dataclass(frozen=True)
+class LayoutFixes:
+    """What a first layout teaches the next: the endnotes' running heads (note id ->
+    "Notes to pages x–y") and the paragraphs to set without hyphenation because the
+    engine hyphenated more than two lines in a row there."""
+
+    endnote_heads: tuple[tuple[str, str], ...] = ()
+    no_hyphens: frozenset[str] = frozenset()
+
+
+def print_html(
+    book: Book, env: jinja2.Environment, created: dt.datetime, profile: str = "digital", fixes: LayoutFixes = LayoutFixes()
+) -> str:
+    """``profile``: digital or print; ``fixes``: learnt from an earlier layout."""
+    ctx = context(book, created)
+    ctx.update(profile=profile, endnote_heads=dict(fixes.endnote_heads), no_hyphens=fixes.no_hyphens)
+    return _render(env, "pdf/book.html.j2", **ctx)
 
 
 def epub_documents(book: Book, env: jinja2.Environment, created: dt.datetime) -> list[Document]:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from ..diagnostics import Collector
 from ..model import Book
+from .blocks import number_blocks
 from .emendations import apply_emendations
 from .letters import number_letters
 from .notes import number_notes
@@ -19,7 +20,7 @@ from .xrefs import resolve_xrefs
 
 Transform = Callable[[Book, Collector], Book]
 
-PIPELINE: tuple[Transform, ...] = (apply_emendations, number_letters, number_notes, resolve_xrefs)
+PIPELINE: tuple[Transform, ...] = (apply_emendations, number_blocks, number_letters, number_notes, resolve_xrefs)
 
 
 def run(book: Book) -> Book:

@@ -1,9 +1,12 @@
 """The only way WeasyPrint reads files: a URL fetcher that enforces the build's bounds.
 
 A build reads nothing outside the manuscript, styles and templates folders, and never
-the network.  Fonts named under ``styles/fonts/`` that the folder does not hold are served
-from the installed font package (fontpkg-eb-garamond), so the system's fonts can never
-stand in.  Anything else stops the render with a ``FatalURLFetchingError``.
+the network.  Two kinds of file come from the project's declared dependencies instead
+of ``styles/``, each served under a ``styles/`` name so the stylesheets stay plain CSS:
+fonts under ``styles/fonts/`` from the PyPI font package (fontpkg-eb-garamond), so the
+system's fonts can never stand in, and ICC profiles under ``styles/icc/`` from Debian's
+libgs-common.  A file of that name in ``styles/`` wins.  Anything else stops the render
+with a ``RefusedResource``.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+SYSTEM_ICC = Path("/usr/share/color/icc/ghostscript")
 
 
 def package_fonts() -> dict[str, Path]:
@@ -28,6 +33,11 @@ def package_fonts() -> dict[str, Path]:
     return {p.name.replace("[wght]", ""): p for p in sorted(files.glob("*.ttf"))}
 
 
+def system_icc() -> dict[str, Path]:
+    """ICC profiles from Debian's libgs-common (installed by the Makefile)."""
+    return {p.name: p for p in sorted(SYSTEM_ICC.glob("*.icc"))}
+
+
 class RefusedResource(FatalURLFetchingError):
     def __init__(self, url: str, why: str):
         super().__init__(f"{url}: {why}")
@@ -36,22 +46,25 @@ class RefusedResource(FatalURLFetchingError):
 
 
 class BoundedFetcher(URLFetcher):
-    def __init__(self, roots: list[Path], fonts_dir: Path, virtual: dict[str, bytes] | None = None):
+    def __init__(self, roots: list[Path], styles: Path):
         super().__init__()
         self.roots = [r.resolve() for r in roots]
-        self.fonts_dir = fonts_dir.resolve()
-        self.fonts = package_fonts()
-        self.virtual = virtual or {}
+        styles = styles.resolve()
+        self.provided = {
+            styles / "fonts": (package_fonts(), "an installed font package"),
+            styles / "icc": (system_icc(), f"{SYSTEM_ICC} (Debian's libgs-common)"),
+        }
 
     def resolve(self, url: str) -> Path:
         parts = urlsplit(url)
         if parts.scheme != "file":
             raise RefusedResource(url, "the build reads no network or non-file resource")
         path = Path(url2pathname(parts.path)).resolve()
-        if path.parent == self.fonts_dir and not path.exists():
-            if path.name in self.fonts:
-                return self.fonts[path.name]
-            raise RefusedResource(url, f"font file {path.name} is neither in styles/fonts/ nor in an installed font package")
+        if path.parent in self.provided and not path.exists():
+            files, where = self.provided[path.parent]
+            if path.name in files:
+                return files[path.name]
+            raise RefusedResource(url, f"{path.name} is neither in {path.parent} nor in {where}")
         if not any(path.is_relative_to(r) for r in self.roots):
             raise RefusedResource(url, "outside the manuscript, styles and templates folders")
         if not path.is_file():
@@ -59,9 +72,6 @@ class BoundedFetcher(URLFetcher):
         return path
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
-        key = url.split("#")[0]
-        if key in self.virtual:
-            return URLFetcherResponse(key, self.virtual[key])
-        path = self.resolve(key)
+        path = self.resolve(url.split("#")[0])
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), headers={"Content-Type": kind})

@@ -1,21 +1,33 @@
 """PDF writer: print HTML -> WeasyPrint -> PDF, then page labels with pypdf.
 
-In: the print HTML, the styles folder (base URL) and a bounded fetcher.  Out: PDF bytes,
-and the laid-out document (which page each element id landed on) for later steps.
-WeasyPrint writes no /PageLabels (its issue #1205): we set them afterwards so a viewer
-shows i, ii, ... then 1, 2, ... as printed.
+In: the print HTML, the styles folder (base URL), a bounded fetcher and a profile.
+Out: PDF bytes, and which page each element id landed on, for later steps.
+
+Profiles: ``digital`` is tagged PDF/UA-1 (RGB, links, bookmarks); ``print`` is PDF/X-4
+with a CMYK output intent and bleed.  Both are declared, not validated: no PDF/UA or
+PDF/X validator can be installed here.
+Post-processing with pypdf: WeasyPrint writes no /PageLabels (its issue #1205), so we
+set them (i, ii, ... then 1, 2, ... as printed); and its PDF/X writer puts a random
+xmpMM:DocumentID in the XMP, which we replace with one derived from the book's
+identifier, so the same manuscript gives the same bytes.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import uuid
 from dataclasses import dataclass
+from typing import Any
 from pathlib import Path
 
-from ..diagnostics import Code, Collector
+from ..diagnostics import Code, Collector, ManuscriptError
 from ..model import Book, Loc
-from .fetch import BoundedFetcher
+from .fetch import BoundedFetcher, RefusedResource
+
+
+#: Profile -> WeasyPrint's PDF variant.
+VARIANTS = {"digital": "pdf/ua-1", "print": "pdf/x-4"}
 
 
 @dataclass
@@ -25,6 +37,7 @@ class PdfResult:
     anchors: dict[str, int]  # element id -> 0-based page index
     main_start: int  # page index of folio 1
     labels: list[str]  # the folio of each page, as the PDF's page labels give it
+    hyphen_runs: frozenset[str]  # ids of paragraphs with more than two hyphenated lines in a row
 
 
 class _WeasyLog(logging.Handler):
@@ -42,7 +55,9 @@ class _WeasyLog(logging.Handler):
         self.found.warning(Code.ENGINE_WARNING, Loc(str(self.styles)), f"WeasyPrint: {message}")
 
 
-def render_pdf(html: str, styles: Path, fetcher: BoundedFetcher, found: Collector, main_id: str = "letters") -> PdfResult:
+def render_pdf(
+    html: str, styles: Path, fetcher: BoundedFetcher, found: Collector, profile: str = "digital", identifier: str = "", main_id: str = "letters"
+) -> PdfResult:
     import weasyprint
     from pypdf import PdfReader, PdfWriter
 
@@ -51,7 +66,11 @@ def render_pdf(html: str, styles: Path, fetcher: BoundedFetcher, found: Collecto
     logger.addHandler(handler)
     try:
         document = weasyprint.HTML(string=html, base_url=styles.resolve().as_uri() + "/", url_fetcher=fetcher).render()
-        raw = document.write_pdf()
+        raw = document.write_pdf(pdf_variant=VARIANTS[profile])
+    except RefusedResource as exc:
+        refused = Collector()
+        refused.error(Code.RESOURCE_REFUSED, Loc(str(styles.resolve())), f"the stylesheets ask for {exc.url}: {exc.why}")
+        raise ManuscriptError(refused.items) from exc
     finally:
         logger.removeHandler(handler)
     anchors: dict[str, int] = {}
@@ -64,11 +83,80 @@ def render_pdf(html: str, styles: Path, fetcher: BoundedFetcher, found: Collecto
     if main_start > 0:
         writer.set_page_label(0, main_start - 1, style="/r", start=1)
     writer.set_page_label(main_start, len(document.pages) - 1, style="/D", start=1)
+    _fixed_identifiers(writer, f"{identifier}#{profile}")
     out = io.BytesIO()
     writer.write(out)
     data = out.getvalue()
     labels = list(PdfReader(io.BytesIO(data)).page_labels)
-    return PdfResult(data, len(document.pages), anchors, main_start, labels)
+    return PdfResult(data, len(document.pages), anchors, main_start, labels, hyphen_runs(document))
+
+
+#: Characters that end a line broken inside a word: WeasyPrint's hyphenate-character
+#: (U+2010) and the source's own hyphens.
+_HYPHENS = ("\u2010", "-", "\u00ad")
+
+
+def hyphen_runs(document: Any, limit: int = 2) -> frozenset[str]:
+    """Ids of the paragraphs where more than ``limit`` consecutive lines end in a hyphen.
+
+    WeasyPrint has no ``hyphenate-limit-lines``; we read its layout instead (each block
+    box with an id, its line boxes, the text of each line's last text box).
+    """
+    from weasyprint.formatting_structure.boxes import LineBox, TextBox
+
+    lines: dict[str, list[bool]] = {}
+
+    def walk(box: Any) -> None:
+        children = getattr(box, "children", None) or []
+        element = getattr(box, "element", None)
+        own = element.get("id") if element is not None else None
+        for child in children:
+            if isinstance(child, LineBox):
+                if own:
+                    texts = [t.text for t in child.descendants() if isinstance(t, TextBox) and t.text.strip()]
+                    lines.setdefault(own, []).append(bool(texts) and texts[-1].rstrip().endswith(_HYPHENS))
+            else:
+                walk(child)
+
+    for page in document.pages:
+        walk(page._page_box)
+    found = set()
+    for paragraph_id, flags in lines.items():
+        run = 0
+        for hyphenated in flags:
+            run = run + 1 if hyphenated else 0
+            if run > limit:
+                found.add(paragraph_id)
+    return frozenset(found)
+
+
+def _fixed_identifiers(writer: Any, seed: str) -> None:
+    """Make the PDF/X identifiers reproducible.  WeasyPrint's PDF/X writer puts a random
+    xmpMM:DocumentID in the XMP and derives the trailer /ID from the file holding it.
+    The DocumentID becomes a UUID of ``seed`` (the XMP packet edited as XML), and the
+    /ID a digest of ``seed`` and the pages' content, so it still changes with the text."""
+    import hashlib
+
+    from lxml import etree
+    from pypdf.generic import ArrayObject, ByteStringObject, StreamObject
+
+    root = writer._root_object
+    if "/Metadata" not in root or writer._ID is None:
+        return
+    digest = hashlib.md5(seed.encode("utf-8"), usedforsecurity=False)
+    for page in writer.pages:
+        digest.update(page.get_contents().get_data())
+    writer._ID = ArrayObject([ByteStringObject(digest.digest()), ByteStringObject(digest.digest())])
+    stream = root["/Metadata"].get_object()
+    xml = etree.fromstring(stream.get_data())
+    ids = xml.findall(".//{http://ns.adobe.com/xap/1.0/mm/}DocumentID")
+    if not ids:
+        return
+    for element in ids:
+        element.text = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, seed)}"
+    assert isinstance(stream, StreamObject)
+    # The tree, not the root element: the xpacket processing instructions around it stay.
+    stream.set_data(etree.tostring(xml.getroottree(), encoding="utf-8"))
 
 
 def endnote_heads(book: Book, pdf: PdfResult) -> dict[str, str]:

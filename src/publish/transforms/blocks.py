@@ -1,0 +1,36 @@
+"""Give every paragraph and list a stable HTML id: ``<letter or division id>-<n>``.
+
+The ids let later steps find where each block landed in the PDF (page numbers for the
+EPUB, paragraphs to re-set after a first layout) and are the same in both formats.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+from typing import Any
+
+from ..diagnostics import Collector
+from ..model import Book, ListBlock, Paragraph
+
+
+def number_blocks(book: Book, found: Collector) -> Book:
+    def number(item: Any) -> Any:
+        counter = itertools.count(1)
+
+        def block(b: Any) -> Any:
+            if isinstance(b, ListBlock):
+                own = f"{item.id}-{next(counter)}"
+                items = tuple(tuple(replace(p, id=f"{item.id}-{next(counter)}") for p in entry) for entry in b.items)
+                return replace(b, id=own, items=items)
+            assert isinstance(b, Paragraph)
+            return replace(b, id=f"{item.id}-{next(counter)}")
+
+        return replace(item, blocks=tuple(block(b) for b in item.blocks))
+
+    return replace(
+        book,
+        front=tuple(number(d) for d in book.front),
+        letters=tuple(number(x) for x in book.letters),
+        appendix=tuple(number(x) for x in book.appendix),
+    )

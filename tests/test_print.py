@@ -1,0 +1,167 @@
+"""The two PDF profiles and the print layout, read back from the files."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from publish.cli import main
+
+from .conftest import ROOT, build_into
+from .test_notes import FIXTURE
+
+PT_PER_MM = 72 / 25.4
+BLEED = 3 * PT_PER_MM
+
+
+def _xmp(reader: PdfReader) -> str:
+    return reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+
+
+def test_print_profile_is_pdf_x4_with_cmyk_intent(print_pdfs) -> None:
+    reader = PdfReader(str(print_pdfs[0]))
+    root = reader.trailer["/Root"]
+    intents = root["/OutputIntents"]
+    assert len(intents) == 1
+    intent = intents[0].get_object()
+    assert intent["/S"] == "/GTS_PDFX"
+    profile = intent["/DestOutputProfile"].get_object()
+    assert profile["/N"] == 4, "the output intent is a CMYK profile"
+    assert "<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>" in _xmp(reader)
+    assert "/StructTreeRoot" not in root
+
+
+def test_print_profile_boxes_trim_plus_bleed(print_pdfs) -> None:
+    for page in PdfReader(str(print_pdfs[0])).pages:
+        trim, bleed, media = page.trimbox, page.bleedbox, page.mediabox
+        assert (round(float(trim.width)), round(float(trim.height))) == (432, 648)
+        assert float(media.width) == pytest.approx(432 + 2 * BLEED, abs=0.01)
+        assert float(media.height) == pytest.approx(648 + 2 * BLEED, abs=0.01)
+        assert float(trim.left) - float(media.left) == pytest.approx(BLEED, abs=0.01)
+        assert [float(x) for x in bleed] == [float(x) for x in media]
+
+
+def test_print_profile_text_is_black_ink(print_pdfs) -> None:
+    """Text is drawn in DeviceCMYK 0 0 0 1, not RGB."""
+    page = PdfReader(str(print_pdfs[0])).pages[12]
+    content = page.get_contents().get_data().decode("latin-1")
+    assert "/DeviceCMYK cs\n0 0 0 1 scn" in content
+    assert "/DeviceRGB" not in content and not re.search(r"\brg\b", content)
+
+
+def test_print_profile_reproducible(print_pdfs) -> None:
+    assert print_pdfs[0].read_bytes() == print_pdfs[1].read_bytes()
+
+
+def test_print_profile_fonts_and_labels(print_pdfs, edition) -> None:
+    reader = PdfReader(str(print_pdfs[0]))
+    assert list(reader.page_labels) == list(PdfReader(str(edition.pdf)).page_labels)
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            descriptor = (font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font)["/FontDescriptor"]
+            assert "/FontFile2" in descriptor.get_object() or "/FontFile3" in descriptor.get_object()
+
+
+def test_digital_profile_is_tagged_pdf_ua(edition) -> None:
+    reader = PdfReader(str(edition.pdf))
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert root["/MarkInfo"]["/Marked"] is True or root["/MarkInfo"]["/Marked"] == True  # noqa: E712
+    assert root["/Lang"] == "en"
+    assert 'pdfuaid:part="1"' in _xmp(reader)
+    assert "/OutputIntents" not in root
+    for page in reader.pages:
+        assert [round(float(x)) for x in page.mediabox] == [0, 0, 432, 648]
+
+
+def test_trim_size_and_margins_from_configuration(tmp_path: Path) -> None:
+    ms = tmp_path / "manuscript"
+    shutil.copytree(FIXTURE, ms)
+    yaml = ms / "book.yaml"
+    yaml.write_text(yaml.read_text() + "print:\n  trim: a5\n  margins: {inner: 25mm, outer: 12mm}\n")
+    built = build_into(ms, tmp_path / "out", ("pdf",), ("digital",))
+    reader = PdfReader(str(built.pdf))
+    for page in reader.pages:
+        assert float(page.mediabox.width) == pytest.approx(148 * PT_PER_MM, abs=0.05)
+        assert float(page.mediabox.height) == pytest.approx(210 * PT_PER_MM, abs=0.05)
+    from publish.build import load, source_time
+    from publish.render import environment, print_html
+
+    book = load(ms)
+    css = print_html(book, environment(ROOT / "templates"), source_time(book))
+    assert "@page :left { margin-left: 12mm; margin-right: 25mm; }" in css
+    assert "@page :right { margin-left: 25mm; margin-right: 12mm; }" in css
+
+
+def test_proof_pages_and_contact_sheet(edition, tmp_path: Path, capsys) -> None:
+    from PIL import Image
+
+    assert main(["proof", str(edition.pdf), "-o", str(tmp_path / "proof"), "--scale", "0.5"]) == 0
+    pages = sorted((tmp_path / "proof").glob("page-*.png"))
+    assert len(pages) == edition.result.pages
+    with Image.open(pages[0]) as image:
+        assert image.size == (216, 324)
+    assert (tmp_path / "proof" / "contact-sheet.png").stat().st_size > 10_000
+
+
+def test_missing_font_file_is_a_clear_error(tmp_path: Path, capsys) -> None:
+    styles = tmp_path / "styles"
+    shutil.copytree(ROOT / "styles", styles)
+    css = styles / "fonts.css"
+    css.write_text(css.read_text().replace("fonts/EBGaramond.ttf", "fonts/NoSuchFont.ttf"))
+    code = main(["build", str(ROOT / "manuscript"), "-o", str(tmp_path / "out"), "--format", "pdf", "--styles", str(styles)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "R001" in err and "NoSuchFont.ttf is neither in" in err
+    assert not (tmp_path / "out" / "barta-sedova-letters.pdf").exists()
+
+
+def _lines_ending_in_hyphens(pdf: Path) -> int:
+    from .textutil import pdf_pages
+
+    worst = 0
+    for page in pdf_pages(pdf):
+        run = 0
+        for line in page.splitlines():
+            run = run + 1 if line.rstrip().endswith(("\u2010", "-")) else 0
+            worst = max(worst, run)
+    return worst
+
+
+def test_no_more_than_two_hyphenated_lines_in_a_row(edition) -> None:
+    assert _lines_ending_in_hyphens(edition.pdf) <= 2
+
+
+def test_no_overfull_lines(edition) -> None:
+    """No glyph of the text block sticks out past the margins.  pdfium's boxes are ink
+    boxes: EB Garamond's roman f overhangs its advance by about 1.1 pt at this size, so
+    1.5 pt are allowed; an overfull line in WeasyPrint overflows by a word or more."""
+    import pypdfium2 as pdfium
+
+    page_spec = edition.result.book.settings.page
+    inch = 72.0
+    inner, outer = float(page_spec.inner.removesuffix("in")) * inch, float(page_spec.outer.removesuffix("in")) * inch
+    top, bottom = float(page_spec.top.removesuffix("in")) * inch, float(page_spec.bottom.removesuffix("in")) * inch
+    doc = pdfium.PdfDocument(str(edition.pdf))
+    checked = 0
+    try:
+        for index in range(len(doc)):
+            page = doc[index]
+            width, height = page.get_size()
+            recto = index % 2 == 0  # the first page is a recto
+            left, right = (inner, width - outer) if recto else (outer, width - inner)
+            text = page.get_textpage()
+            for i in range(text.count_chars()):
+                x0, y0, x1, y1 = text.get_charbox(i)
+                if x1 <= x0 or y0 < bottom or y1 > height - top:
+                    continue  # empty boxes, running heads and folios
+                assert left - 1.5 <= x0 and x1 <= right + 1.5, (index, i, x0, x1, left, right)
+                checked += 1
+    finally:
+        doc.close()
+    assert checked > 10_000
