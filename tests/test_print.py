@@ -165,3 +165,47 @@ def test_no_overfull_lines(edition) -> None:
     finally:
         doc.close()
     assert checked > 10_000
+
+
+@pytest.fixture(scope="module")
+def by_year(tmp_path_factory: pytest.TempPathFactory):
+    """The edition divided into parts by year."""
+    root = tmp_path_factory.mktemp("parts")
+    ms = root / "manuscript"
+    shutil.copytree(ROOT / "manuscript", ms)
+    yaml = ms / "book.yaml"
+    yaml.write_text(yaml.read_text().replace('  appendix: "Appendix"\n', '  appendix: "Appendix"\n  parts: year\n'))
+    return build_into(ms, root / "out", ("pdf", "epub"))
+
+
+def test_parts_by_year_open_on_rectos_with_nested_bookmarks(by_year) -> None:
+    reader = PdfReader(str(by_year.pdf))
+    anchors = by_year.result.anchors
+    years = ["1946", "1947", "1948", "1949"]
+    # The contents stay on one page (its entries for parts are not parts themselves).
+    assert anchors["introduction"] - anchors["contents"] == 2
+    for year in years:
+        assert anchors[f"part-{year}"] % 2 == 0, f"part {year} opens on a verso"
+    outline = reader.outline
+    top = [item.title for item in outline if not isinstance(item, list)]
+    letters = outline[top.index("The Letters") + 1]
+    parts = [item.title for item in letters if not isinstance(item, list)]
+    assert parts == years
+    counts = [len(item) for item in letters if isinstance(item, list)]
+    assert counts == [1, 7, 2, 1]  # 1946: 16 Dec; 1947: seven; 1948: two; 1949: 29 Jun
+    for year, group in zip(years, [item for item in letters if isinstance(item, list)], strict=True):
+        for item in group:
+            assert reader.get_destination_page_number(item) >= anchors[f"part-{year}"]
+
+
+def test_parts_by_year_in_the_epub(by_year) -> None:
+    from publish.checks.epubcheck import run
+
+    from .test_epub import NS
+    from .textutil import epub_documents
+
+    assert [str(m) for m in run(by_year.epub)] == []
+    nav = epub_documents(by_year.epub)["EPUB/nav.xhtml"]
+    parts = nav.xpath("//x:nav[@epub:type='toc']/x:ol/x:li[x:a/@href='letters.xhtml']/x:ol/x:li", namespaces=NS)
+    assert [p.xpath("string(x:a)", namespaces=NS) for p in parts] == ["1946", "1947", "1948", "1949"]
+    assert [len(p.xpath("x:ol/x:li", namespaces=NS)) for p in parts] == [1, 7, 2, 1]

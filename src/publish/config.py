@@ -159,6 +159,12 @@ BOOK: dict[str, Field] = {
         {
             "correspondence": Field("str", "title of the letters' division", default="The Letters"),
             "appendix": Field("str", "title of the appendix", default="Appendix"),
+            "parts": Field(
+                "choice",
+                "divide the correspondence into parts, each opening on a recto",
+                default="none",
+                choices=("none", "year"),
+            ),
         },
     ),
 }

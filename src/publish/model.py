@@ -295,7 +295,21 @@ class Settings:
     page: PageSpec = PageSpec()
     letters_new_page: bool = False
     correspondence_title: str = "The Letters"
+    parts: str = "none"  # or "year": the correspondence divided into parts by year
     appendix_title: str = "Appendix"
+
+
+@dataclass(frozen=True)
+class LetterGroup:
+    """A part of the correspondence (``id`` empty when it is not divided into parts)."""
+
+    id: str
+    title: str
+    letters: tuple[Letter, ...]
+
+    @property
+    def doc(self) -> str:
+        return f"{self.id}.xhtml"
 
 
 @dataclass(frozen=True)
@@ -311,6 +325,14 @@ class Book:
     @property
     def all_letters(self) -> tuple[Letter, ...]:
         return self.letters + self.appendix
+
+    @property
+    def groups(self) -> tuple[LetterGroup, ...]:
+        """The correspondence as parts: one per year, or a single untitled group."""
+        if self.settings.parts != "year":
+            return (LetterGroup("", "", self.letters),)
+        years = sorted({x.date.year for x in self.letters})
+        return tuple(LetterGroup(f"part-{y}", str(y), tuple(x for x in self.letters if x.date.year == y)) for y in years)
 
     def series(self, key: str) -> NoteSeries:
         return next(s for s in self.settings.note_series if s.key == key)

@@ -110,6 +110,7 @@ def _book(root: Path, found: Collector) -> tuple[Metadata | None, Settings | Non
         page=_page(pr),
         letters_new_page=pr.get("letters_new_page", False),
         correspondence_title=dv.get("correspondence", "The Letters"),
+        parts=dv.get("parts", "none"),
         appendix_title=dv.get("appendix", "Appendix"),
     )
     return meta, settings

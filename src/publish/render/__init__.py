@@ -120,11 +120,17 @@ def epub_documents(book: Book, env: jinja2.Environment, created: dt.datetime) ->
             Document(d.doc, d.title, _render(env, "epub/division.xhtml.j2", division=d, **ctx), "frontmatter" if i == 0 else "")
         )
 
-    def part(name: str, title: str, letters: tuple[Any, ...], landmark: str) -> None:
-        docs.append(Document(f"{name}.xhtml", title, _render(env, "epub/part.xhtml.j2", part=name, **ctx), landmark))
+    def part(name: str, title: str, letters: tuple[Any, ...], landmark: str = "", kind: str = "") -> None:
+        page = _render(env, "epub/part.xhtml.j2", part=name, title=title, kind=kind or name, **ctx)
+        docs.append(Document(f"{name}.xhtml", title, page, landmark))
         docs.extend(Document(x.doc, x.heading, _render(env, "epub/letter.xhtml.j2", letter=x, **ctx)) for x in letters)
 
-    part("letters", book.settings.correspondence_title, book.letters, "bodymatter")
+    part("letters", book.settings.correspondence_title, (), "bodymatter")
+    for group in book.groups:
+        if group.id:
+            part(group.id, group.title, group.letters, kind="year")
+        else:
+            docs.extend(Document(x.doc, x.heading, _render(env, "epub/letter.xhtml.j2", letter=x, **ctx)) for x in group.letters)
     if book.appendix:
         part("appendix", book.settings.appendix_title, book.appendix, "appendix")
     if book.settings.notes_epub == "endnotes" and any(x.notes for x in (*book.front, *book.all_letters)):

@@ -18,13 +18,12 @@ import io
 import logging
 import uuid
 from dataclasses import dataclass
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from ..diagnostics import Code, Collector, ManuscriptError
 from ..model import Book, Loc
 from .fetch import BoundedFetcher, RefusedResource
-
 
 #: Profile -> WeasyPrint's PDF variant.
 VARIANTS = {"digital": "pdf/ua-1", "print": "pdf/x-4"}
@@ -56,7 +55,13 @@ class _WeasyLog(logging.Handler):
 
 
 def render_pdf(
-    html: str, styles: Path, fetcher: BoundedFetcher, found: Collector, profile: str = "digital", identifier: str = "", main_id: str = "letters"
+    html: str,
+    styles: Path,
+    fetcher: BoundedFetcher,
+    found: Collector,
+    profile: str = "digital",
+    identifier: str = "",
+    main_id: str = "letters",
 ) -> PdfResult:
     import weasyprint
     from pypdf import PdfReader, PdfWriter
