@@ -3,12 +3,12 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: book test setup system-deps
+.PHONY: book test setup system-deps ace
 
 # Debian packages: libharfbuzz-subset0 (WeasyPrint subsets fonts with it, else falls
-# back to fontTools and warns) and libgs-common (the CMYK profile of the print PDF).
-# epubcheck needs Java, which the machine has.
-DEBS := libharfbuzz-subset0 libgs-common
+# back to fontTools and warns), libgs-common (the CMYK profile of the print PDF) and
+# chromium (for DAISY Ace).  epubcheck needs Java, which the machine has.
+DEBS := libharfbuzz-subset0 libgs-common chromium
 system-deps:
 	@missing=$$(for d in $(DEBS); do dpkg -s $$d >/dev/null 2>&1 || echo $$d; done); \
 	if [ -n "$$missing" ] && command -v apt-get >/dev/null; then \
@@ -23,9 +23,16 @@ $(BIN)/python:
 setup: $(BIN)/python system-deps
 	$(BIN)/python -m pip install -q -e '.[test]'
 
+# DAISY Ace from npm, pinned by tools/ace/package-lock.json; Puppeteer must not
+# download its own browser (it cannot here): Ace runs on Debian's Chromium.
+ace: tools/ace/node_modules/.bin/ace-cli
+tools/ace/node_modules/.bin/ace-cli: tools/ace/package-lock.json
+	@if command -v npm >/dev/null; then cd tools/ace && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --silent --no-audit --no-fund; \
+	else echo "note: npm not found; the Ace test will be skipped"; fi
+
 book: setup
 	$(BIN)/publish build manuscript -o output --profile digital --profile print
 
-test: setup
+test: setup ace
 	$(BIN)/ruff check src tests bench
 	$(BIN)/python -m pytest

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import re
 import zipfile
 
 from lxml import etree
@@ -92,3 +94,123 @@ def test_package_metadata(edition) -> None:
     creators = opf.xpath("//dc:creator/text()", namespaces=NS)
     assert "David Korner (Barta)" in creators and "Natalia Sedova" in creators
     assert opf.xpath("//opf:meta[@property='dcterms:modified']/text()", namespaces=NS) == ["2023-11-14T22:13:20Z"]
+
+
+def test_ace_no_violations(edition) -> None:
+    import pytest
+
+    from publish.checks import ace
+
+    missing = ace.available()
+    if missing:
+        pytest.skip(missing)
+    verdict, violations = ace.run(edition.epub)
+    assert [str(v) for v in violations] == []
+    assert verdict == "pass"
+
+
+def _opf(epub) -> etree._Element:
+    with zipfile.ZipFile(epub) as z:
+        return etree.fromstring(z.read("EPUB/content.opf"))
+
+
+def test_page_list_has_every_print_page_in_order(edition) -> None:
+    from pypdf import PdfReader
+
+    labels = list(PdfReader(str(edition.pdf)).page_labels)
+    nav = epub_documents(edition.epub)["EPUB/nav.xhtml"]
+    page_list = nav.xpath("//x:nav[@epub:type='page-list']", namespaces=NS)[0]
+    assert page_list.get("role") == "doc-pagelist"
+    entries = page_list.xpath(".//x:a", namespaces=NS)
+    assert [a.text for a in entries] == labels
+    docs = epub_documents(edition.epub)
+    for a in entries:
+        doc, anchor = a.get("href").split("#")
+        marker = docs[f"EPUB/{doc}"].xpath(f"//*[@id='{anchor}']", namespaces=NS)
+        assert len(marker) == 1, a.get("href")
+        assert marker[0].get("{http://www.idpf.org/2007/ops}type") == "pagebreak"
+        assert marker[0].get("role") == "doc-pagebreak" and marker[0].get("aria-label") == a.text
+
+
+def _text_after(root: etree._Element, element_id: str) -> str:
+    """The document's text from the element with this id on."""
+    marker = root.xpath(f"//*[@id='{element_id}']")[0]
+    out, seen = [], False
+    for node in root.iter():
+        if node is marker:
+            seen = True
+            out.append(node.tail or "")
+            continue
+        if seen and not isinstance(node, etree._Comment):
+            out.append((node.text or "") + (node.tail or "") if len(node) == 0 else (node.text or ""))
+    return " ".join(" ".join(out).split())
+
+
+def test_page_markers_sit_where_the_print_pages_begin(edition) -> None:
+    """For each page of the text, the words after its EPUB marker are the words the
+    print page begins with (read from the PDF with pypdf, not from the layout engine)."""
+    from pypdf import PdfReader
+
+    from .textutil import pdf_pages
+
+    labels = list(PdfReader(str(edition.pdf)).page_labels)
+    pages = pdf_pages(edition.pdf)
+    docs = epub_documents(edition.epub)
+    nav = docs["EPUB/nav.xhtml"]
+    hrefs = {a.text: a.get("href") for a in nav.xpath("//x:nav[@epub:type='page-list']//x:a", namespaces=NS)}
+    checked = 0
+    for index, label in enumerate(labels):
+        if not label.isdigit() or not pages[index].strip():
+            continue  # front matter pages (title, contents) have no twin text in the EPUB
+        first = re.findall(r"\w+", pages[index].split("\n", 1)[0])[:4]
+        doc, anchor = hrefs[label].split("#")
+        after = re.findall(r"\w+", _text_after(docs[f"EPUB/{doc}"], anchor))[: len(first)]
+        # The first print word may be the end of a word hyphenated on the page before.
+        assert after[0].endswith(first[0]) and after[1:] == first[1:], (label, first, after)
+        checked += 1
+    assert checked == len([x for i, x in enumerate(labels) if x.isdigit() and pages[i].strip()]) > 10
+
+
+def test_accessibility_and_page_source_metadata(edition) -> None:
+    opf = _opf(edition.epub)
+    assert opf.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+
+    def meta(prop: str) -> list[str]:
+        return opf.xpath(f"//opf:meta[@property='{prop}']/text()", namespaces=NS)
+
+    from publish.build import print_edition_id
+
+    source = print_edition_id(edition.result.book)
+    assert meta("pageBreakSource") == [source]
+    assert source in opf.xpath("//dc:source/text()", namespaces=NS)
+    assert set(meta("schema:accessMode")) == {"textual", "visual"}
+    assert meta("schema:accessModeSufficient") == ["textual"]
+    assert set(meta("schema:accessibilityFeature")) == {
+        "structuralNavigation",
+        "tableOfContents",
+        "readingOrder",
+        "pageNavigation",
+        "printPageNumbers",
+        "alternativeText",
+    }
+    assert meta("schema:accessibilityHazard") == ["none"]
+    assert meta("schema:accessibilitySummary")[0]
+    assert meta("dcterms:conformsTo") == ["EPUB Accessibility 1.1 - WCAG 2.1 Level AA"]
+
+
+def test_cover_image_page_and_landmarks(edition) -> None:
+    from PIL import Image
+
+    opf = _opf(edition.epub)
+    item = opf.xpath("//opf:item[@properties='cover-image']", namespaces=NS)[0]
+    assert item.get("href") == "images/cover.png"
+    with zipfile.ZipFile(edition.epub) as z, Image.open(io.BytesIO(z.read("EPUB/images/cover.png"))) as image:
+        assert image.size == (1200, 1800)
+    spine = opf.xpath("//opf:spine/opf:itemref/@idref", namespaces=NS)
+    assert spine[:4] == ["cover", "titlepage", "colophon", "nav"]
+    cover = epub_documents(edition.epub)["EPUB/cover.xhtml"]
+    alt = cover.xpath("//x:img/@alt", namespaces=NS)[0]
+    assert "Barta—Natalia Sedova" in alt and "Natalia Sedova" in alt
+    nav = epub_documents(edition.epub)["EPUB/nav.xhtml"]
+    landmarks = nav.xpath("//x:nav[@epub:type='landmarks']//x:a/@epub:type", namespaces=NS)
+    assert landmarks[:4] == ["cover", "titlepage", "toc", "frontmatter"] and "bodymatter" in landmarks

@@ -199,3 +199,19 @@ def test_a_call_in_the_last_line_of_a_page(footnotes) -> None:
             assert re.search(rf"(^|\n){last.group(1)}\s+Editorial note", page), (index, last.group(1))
             found += 1
     assert found >= 1
+
+
+def test_epub_without_embedded_fonts(tmp_path: Path) -> None:
+    import zipfile
+
+    from publish.checks.epubcheck import run
+
+    ms = tmp_path / "manuscript"
+    shutil.copytree(FIXTURE, ms)
+    (ms / "book.yaml").write_text((ms / "book.yaml").read_text() + "epub:\n  embed_fonts: false\n")
+    built = build_into(ms, tmp_path / "out", ("epub",))
+    with zipfile.ZipFile(built.epub) as z:
+        names = z.namelist()
+        assert not [n for n in names if n.endswith(".ttf") or n.endswith("fonts.css")]
+        assert b"fonts.css" not in z.read("EPUB/letter-a.xhtml")
+    assert [str(m) for m in run(built.epub)] == []

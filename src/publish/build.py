@@ -57,6 +57,8 @@ class Result:
     warnings: list[Diagnostic] = field(default_factory=list)
     pages: int = 0
     anchors: dict[str, int] = field(default_factory=dict)  # element id -> 0-based PDF page
+    page_list: list[tuple[str, str]] = field(default_factory=list)  # EPUB page list: (folio, href)
+    approximate_pages: list[str] = field(default_factory=list)  # folios whose marker is at a paragraph start
 
 
 def source_time(book: Book) -> dt.datetime:
@@ -70,6 +72,13 @@ def source_time(book: Book) -> dt.datetime:
 def load(manuscript: Path) -> Book:
     """Parse and transform: everything ``publish check`` validates."""
     return transforms.run(parse_manuscript(manuscript))
+
+
+def print_edition_id(book: Book) -> str:
+    """The print edition's identifier: a UUID derived from the book's, stable across builds."""
+    import uuid
+
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, book.meta.identifier + '#print')}"
 
 
 def pdf_name(slug: str, profile: str) -> str:
@@ -96,6 +105,7 @@ def build(
     _check_output(paths.output)
     slug = book.meta.slug
     fetcher = BoundedFetcher([paths.manuscript, paths.styles, paths.templates], paths.styles)
+    first_pdf: Any = None  # the first profile's layout: page numbers for the EPUB
 
     if "pdf" in formats or "html" in formats:
         step("Step 2: rendering the print HTML")
@@ -116,6 +126,7 @@ def build(
                     fixes = learnt
                 if profile == profiles[0]:
                     result.pages, result.anchors = pdf.page_count, pdf.anchors
+                    first_pdf = pdf
                 key = "pdf" if profile == "digital" else f"pdf-{profile}"
                 result.written[key] = _atomic(paths.output / pdf_name(slug, profile), pdf.data)
             html = render.print_html(book, env, created, profiles[0], fixes)
@@ -127,11 +138,22 @@ def build(
         from .writers.epub import write_epub
 
         step("Step 4: packaging the EPUB")
-        docs = render.epub_documents(book, env, created)
-        nav = render.epub_nav(book, env, docs, created)
-        css = {n: (paths.styles / n).read_bytes() for n in ("fonts.css", "base.css", "epub.css")}
-        fonts = {name: path.read_bytes() for name, path in package_fonts().items()}
-        data = write_epub(book, docs, nav, css, fonts, created)
+        from .transforms.pages import paginate
+
+        pages = paginate(book, first_pdf.starts, first_pdf.labels, first_pdf.anchors) if first_pdf else None
+        epub_book = pages.book if pages else book
+        marks = pages.marks if pages else {}
+        from .writers.cover import cover_alt, cover_png
+
+        cover = cover_png(book, env, paths.styles, fetcher)
+        docs = render.epub_documents(epub_book, env, created, marks, cover_alt(book))
+        nav = render.epub_nav(epub_book, env, docs, created, pages.page_list if pages else [], marks)
+        result.page_list = pages.page_list if pages else []
+        result.approximate_pages = pages.approximate if pages else []
+        sheets = ("fonts.css", "base.css", "epub.css") if book.settings.epub_fonts else ("base.css", "epub.css")
+        css = {n: (paths.styles / n).read_bytes() for n in sheets}
+        fonts = {name: path.read_bytes() for name, path in package_fonts().items()} if book.settings.epub_fonts else {}
+        data = write_epub(book, docs, nav, css, fonts, created, cover, print_edition_id(book) if pages else "")
         result.written["epub"] = _atomic(paths.output / f"{slug}.epub", data)
     result.warnings = found.items
     if strict and found.items:

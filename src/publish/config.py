@@ -154,6 +154,10 @@ BOOK: dict[str, Field] = {
             "crop_marks": Field("bool", "crop marks in the print profile", default=False),
         },
     ),
+    "epub": _map(
+        "the EPUB",
+        {"embed_fonts": Field("bool", "embed the book's typeface (readers may still choose their own)", default=True)},
+    ),
     "divisions": _map(
         "titles of the generated divisions",
         {

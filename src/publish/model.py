@@ -91,7 +91,15 @@ class CrossRef:
     target_roman: bool = False  # the target is printed in the front matter (roman folios)
 
 
-Inline = Text | Emph | Strong | LineBreak | NoteRef | CrossRef
+@dataclass(frozen=True)
+class PageBreak:
+    """Where a page of the print edition begins (EPUB page-break marker), by its folio."""
+
+    kind: ClassVar[str] = "pagebreak"
+    label: str
+
+
+Inline = Text | Emph | Strong | LineBreak | NoteRef | CrossRef | PageBreak
 
 
 # --- block nodes --------------------------------------------------------------------
@@ -296,6 +304,7 @@ class Settings:
     letters_new_page: bool = False
     correspondence_title: str = "The Letters"
     parts: str = "none"  # or "year": the correspondence divided into parts by year
+    epub_fonts: bool = True  # embed the book's typeface in the EPUB
     appendix_title: str = "Appendix"
 
 

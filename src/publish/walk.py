@@ -29,6 +29,33 @@ def _walk_inlines(nodes: Iterable[Any]) -> Iterator[Any]:
             yield from _walk_inlines(node.children)
 
 
+def insert_at(children: tuple[Any, ...], offset: int, node: Any) -> tuple[Any, ...]:
+    """``children`` with ``node`` inserted at character ``offset`` of their plain text
+    (a text node is split; at a boundary the node goes before what starts there)."""
+    out: list[Any] = []
+    pos = 0
+    done = False
+    for child in children:
+        size = len(plain_text(child))
+        if not done and offset <= pos + size and (offset < pos + size or isinstance(child, Text)):
+            if isinstance(child, Text):
+                cut = offset - pos
+                out.extend(x for x in (Text(child.text[:cut]), node, Text(child.text[cut:])) if not isinstance(x, Text) or x.text)
+                done = True
+            elif isinstance(child, (Emph, Strong, CrossRef)) and offset > pos:
+                out.append(replace(child, children=insert_at(child.children, offset - pos, node)))
+                done = True
+            else:
+                out.extend((node, child))
+                done = True
+        else:
+            out.append(child)
+        pos += size
+    if not done:
+        out.append(node)
+    return tuple(out)
+
+
 def plain_text(block: Any) -> str:
     """The text of a block or inline node, without notes."""
     if isinstance(block, Paragraph):

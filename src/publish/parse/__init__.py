@@ -111,6 +111,7 @@ def _book(root: Path, found: Collector) -> tuple[Metadata | None, Settings | Non
         letters_new_page=pr.get("letters_new_page", False),
         correspondence_title=dv.get("correspondence", "The Letters"),
         parts=dv.get("parts", "none"),
+        epub_fonts=(d["epub"] or {}).get("embed_fonts", True),
         appendix_title=dv.get("appendix", "Appendix"),
     )
     return meta, settings

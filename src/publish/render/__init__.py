@@ -87,7 +87,14 @@ def _finding(path: str, line: int, message: str) -> Any:
 
 
 def context(book: Book, created: dt.datetime) -> dict[str, Any]:
-    return {"book": book, "meta": book.meta, "settings": book.settings, "created": created, "no_hyphens": frozenset()}
+    return {
+        "book": book,
+        "meta": book.meta,
+        "settings": book.settings,
+        "created": created,
+        "no_hyphens": frozenset(),
+        "page_marks": {},
+    }
 
 
 @dataclass(frozen=True)
@@ -109,9 +116,25 @@ def print_html(
     return _render(env, "pdf/book.html.j2", **ctx)
 
 
-def epub_documents(book: Book, env: jinja2.Environment, created: dt.datetime) -> list[Document]:
+def epub_documents(
+    book: Book,
+    env: jinja2.Environment,
+    created: dt.datetime,
+    page_marks: dict[str, list[str]] | None = None,
+    cover_alt: str | None = None,
+) -> list[Document]:
+    """``page_marks``: element id -> folios of the print pages that begin at its start;
+    ``cover_alt``: the cover image's text alternative (None: no cover page)."""
     ctx = context(book, created)
-    docs = [
+    ctx["page_marks"] = page_marks or {}
+    docs = (
+        []
+        if cover_alt is None
+        else [
+            Document("cover.xhtml", "Cover", _render(env, "epub/cover.xhtml.j2", cover_alt=cover_alt, **ctx), "cover", toc=False)
+        ]
+    )
+    docs += [
         Document("titlepage.xhtml", "Title Page", _render(env, "epub/titlepage.xhtml.j2", **ctx), "titlepage", toc=False),
         Document("colophon.xhtml", "Colophon", _render(env, "epub/colophon.xhtml.j2", **ctx), "", toc=False),
     ]
@@ -138,5 +161,14 @@ def epub_documents(book: Book, env: jinja2.Environment, created: dt.datetime) ->
     return docs
 
 
-def epub_nav(book: Book, env: jinja2.Environment, docs: list[Document], created: dt.datetime) -> str:
-    return _render(env, "epub/nav.xhtml.j2", docs=docs, **context(book, created))
+def epub_nav(
+    book: Book,
+    env: jinja2.Environment,
+    docs: list[Document],
+    created: dt.datetime,
+    page_list: list[tuple[str, str]] = (),  # type: ignore[assignment]
+    page_marks: dict[str, list[str]] | None = None,
+) -> str:
+    ctx = context(book, created)
+    ctx.update(docs=docs, page_list=list(page_list), page_marks=page_marks or {})
+    return _render(env, "epub/nav.xhtml.j2", **ctx)

@@ -31,7 +31,11 @@ def write_epub(
     stylesheets: dict[str, bytes],
     fonts: dict[str, bytes],
     created: dt.datetime,
+    cover: bytes | None = None,
+    page_source: str = "",
 ) -> bytes:
+    """``cover``: PNG of the cover; ``page_source``: identifier of the print edition
+    whose page numbers the page list gives (empty: no page list)."""
     from ebooklib import epub
 
     meta = book.meta
@@ -46,8 +50,14 @@ def write_epub(
     eb.add_metadata("DC", "publisher", meta.publisher or meta.title)
     eb.add_metadata("DC", "rights", meta.rights)
     eb.add_metadata("DC", "date", meta.date.isoformat())
+    if page_source:
+        # The print edition is the source of the page-break markers (EPUB Accessibility
+        # 1.1; pageBreakSource says which dc:source it is when there are several).
+        eb.add_metadata("DC", "source", page_source)
+        eb.add_metadata("OPF", "meta", page_source, {"property": "pageBreakSource"})
     for s in meta.sources:
         eb.add_metadata("DC", "source", s.title)
+    _accessibility(eb, has_pages=bool(page_source), has_images=cover is not None)
 
     for name, data in sorted(stylesheets.items()):
         eb.add_item(epub.EpubItem(uid=f"css-{Path(name).stem}", file_name=f"css/{name}", media_type="text/css", content=data))
@@ -55,6 +65,12 @@ def write_epub(
         eb.add_item(
             epub.EpubItem(uid=f"font-{len(eb.items)}", file_name=f"css/fonts/{name}", media_type="font/ttf", content=data)
         )
+
+    if cover is not None:
+        image = epub.EpubItem(uid="cover-image", file_name="images/cover.png", media_type="image/png", content=cover)
+        image.properties = ["cover-image"]
+        eb.add_item(image)
+        eb.add_metadata("OPF", "meta", "", {"name": "cover", "content": "cover-image"})
 
     items = []
     for d in docs:
@@ -67,8 +83,9 @@ def write_epub(
     nav_item = epub.EpubNav()
     eb.add_item(nav_item)
     eb.toc = [epub.Link(d.name, d.title, f"toc-{Path(d.name).stem}") for d in docs if d.toc]
-    # Reading order as in print: title page, colophon, contents, then the text.
-    eb.spine = [*items[:2], nav_item, *items[2:]]
+    # Reading order as in print: (cover,) title page, colophon, contents, then the text.
+    before_nav = 3 if cover is not None else 2
+    eb.spine = [*items[:before_nav], nav_item, *items[before_nav:]]
 
     class _Writer(epub.EpubWriter):
         def _get_nav(self, item: object) -> bytes:
@@ -82,11 +99,46 @@ def write_epub(
     )
     writer.process()
     writer.write()
-    return _fixed_zip(buffer.getvalue(), created)
+    return _fixed_zip(buffer.getvalue(), created, meta.language)
 
 
-def _fixed_zip(data: bytes, created: dt.datetime) -> bytes:
-    """Rewrite the zip: ``mimetype`` first and stored, every entry stamped ``created``."""
+def _accessibility(eb: object, has_pages: bool, has_images: bool) -> None:
+    """EPUB Accessibility 1.1 metadata (schema.org properties, dcterms:conformsTo)."""
+    features = ["structuralNavigation", "tableOfContents", "readingOrder"]
+    if has_pages:
+        features += ["pageNavigation", "printPageNumbers"]
+    if has_images:
+        features.append("alternativeText")
+    values = [
+        ("schema:accessMode", "textual"),
+        *([("schema:accessMode", "visual")] if has_images else []),
+        ("schema:accessModeSufficient", "textual"),
+        *(("schema:accessibilityFeature", f) for f in features),
+        ("schema:accessibilityHazard", "none"),
+        (
+            "schema:accessibilitySummary",
+            "The text is fully readable by assistive technologies: structured headings, a table of contents,"
+            " letters marked up with their parts, notes linked to and from their calls"
+            + (", and the page numbers of the print edition." if has_pages else "."),
+        ),
+        ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"),
+    ]
+    for prop, value in values:
+        eb.add_metadata("OPF", "meta", value, {"property": prop})  # type: ignore[attr-defined]
+
+
+def _package_language(opf: bytes, language: str) -> bytes:
+    """ebooklib writes no ``xml:lang`` on ``<package>``; Ace requires it (epub-lang)."""
+    from lxml import etree
+
+    root = etree.fromstring(opf)
+    root.set("{http://www.w3.org/XML/1998/namespace}lang", language)
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
+
+
+def _fixed_zip(data: bytes, created: dt.datetime, language: str) -> bytes:
+    """Rewrite the zip: ``mimetype`` first and stored, every entry stamped ``created``,
+    and the package document given its language."""
     stamp = (max(created.year, 1980), created.month, created.day, created.hour, created.minute, created.second)
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
@@ -94,9 +146,12 @@ def _fixed_zip(data: bytes, created: dt.datetime) -> bytes:
         names = src.namelist()
         names.sort(key=lambda n: n != "mimetype")
         for name in names:
+            data = src.read(name)
+            if name.endswith(".opf"):
+                data = _package_language(data, language)
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 3
-            dst.writestr(info, src.read(name), compresslevel=9 if name != "mimetype" else None)
+            dst.writestr(info, data, compresslevel=9 if name != "mimetype" else None)
     return out.getvalue()

@@ -37,6 +37,16 @@ class PdfResult:
     main_start: int  # page index of folio 1
     labels: list[str]  # the folio of each page, as the PDF's page labels give it
     hyphen_runs: frozenset[str]  # ids of paragraphs with more than two hyphenated lines in a row
+    starts: list[PageStart | None]  # what each page begins with (None: an empty page)
+
+
+@dataclass(frozen=True)
+class PageStart:
+    """The first line of a page's text: the id of the nearest element around it that
+    has one, and the line's text."""
+
+    element_id: str
+    text: str
 
 
 class _WeasyLog(logging.Handler):
@@ -93,7 +103,32 @@ def render_pdf(
     writer.write(out)
     data = out.getvalue()
     labels = list(PdfReader(io.BytesIO(data)).page_labels)
-    return PdfResult(data, len(document.pages), anchors, main_start, labels, hyphen_runs(document))
+    return PdfResult(data, len(document.pages), anchors, main_start, labels, hyphen_runs(document), page_starts(document))
+
+
+def page_starts(document: Any) -> list[PageStart | None]:
+    """For each page, the first line of its text (running heads, folios and footnotes
+    left out) and the innermost element with an id that holds it."""
+    from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox, MarginBox, TextBox
+
+    def first_line(box: Any, owner: str) -> PageStart | None:
+        element = getattr(box, "element", None)
+        own = element.get("id") if element is not None and box.element_tag == element.tag else None
+        owner = own or owner
+        for child in getattr(box, "children", None) or []:
+            if isinstance(child, (MarginBox, FootnoteAreaBox)):
+                continue
+            if isinstance(child, LineBox):
+                text = "".join(t.text for t in child.descendants() if isinstance(t, TextBox)).strip()
+                if text and owner:
+                    return PageStart(owner, text)
+                continue
+            found = first_line(child, owner)
+            if found:
+                return found
+        return None
+
+    return [first_line(page._page_box, "") for page in document.pages]
 
 
 #: Characters that end a line broken inside a word: WeasyPrint's hyphenate-character
