@@ -69,9 +69,14 @@ def source_time(book: Book) -> dt.datetime:
     return dt.datetime.combine(book.meta.date, dt.time())
 
 
-def load(manuscript: Path) -> Book:
-    """Parse and transform: everything ``publish check`` validates."""
-    return transforms.run(parse_manuscript(manuscript))
+def load(manuscript: Path, found: Collector | None = None, strict: bool = False) -> Book:
+    """Parse and transform: everything ``publish check`` validates.  Raises
+    ``ManuscriptError`` on errors (or on warnings when ``strict``); other warnings stay
+    in ``found``."""
+    found = found if found is not None else Collector()
+    book = transforms.run(parse_manuscript(manuscript, found), found)
+    found.raise_if_errors(strict)
+    return book
 
 
 def print_edition_id(book: Book) -> str:
@@ -97,9 +102,9 @@ def build(
     from .writers.fetch import BoundedFetcher, package_fonts
 
     step("Step 1: reading the manuscript")
-    book = load(paths.manuscript)
-    result = Result(book)
     found = Collector()
+    book = load(paths.manuscript, found, strict)
+    result = Result(book)
     created = source_time(book)
     env = render.environment(paths.templates)
     _check_output(paths.output)

@@ -80,9 +80,16 @@ def _proof(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from .build import load
+    from .diagnostics import Collector
 
-    load(args.manuscript)
-    print(f"{args.manuscript}: no problems found")
+    found = Collector()
+    load(args.manuscript, found, args.strict)
+    for d in found.items:
+        print(_where(args.manuscript, d), file=sys.stderr)
+    warnings = len(found.warnings)
+    print(
+        f"{args.manuscript}: no errors" + (f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ", no warnings")
+    )
     return 0
 
 

@@ -33,6 +33,7 @@ class Code(enum.Enum):
     EMPTY_LETTER = "M010"
     RAW_HTML = "M011"
     EXTERNAL_LINK = "M012"
+    NO_CLOSING = "M013"
     NOTE_UNDEFINED = "N001"
     NOTE_UNUSED = "N002"
     NOTE_EMPTY = "N003"
@@ -95,6 +96,10 @@ class Collector:
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity is Severity.WARNING]
 
     def raise_if_errors(self, strict: bool = False) -> None:
         fatal = self.items if strict else self.errors

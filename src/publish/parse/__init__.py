@@ -34,11 +34,12 @@ from ..transforms.xrefs import target_ids
 from ..walk import inline_nodes
 from ..walk import plain_text as _plain
 from .markdown import parse_markdown
-from .source import load_yaml, read_text
+from .source import YamlSyntaxError, load_yaml, read_text
 
 
-def parse_manuscript(root: Path) -> Book:
-    found = Collector()
+def parse_manuscript(root: Path, found: Collector | None = None) -> Book:
+    """Raises ``ManuscriptError`` on errors; warnings stay in ``found`` for the caller."""
+    found = found if found is not None else Collector()
     root = root.resolve()
     if not (root / "book.yaml").is_file():
         found.error(Code.UNREADABLE, Loc("book.yaml"), f"no book.yaml in {root}: is this a manuscript folder?")
@@ -52,7 +53,9 @@ def parse_manuscript(root: Path) -> Book:
     # Whole-book checks run even when a file had errors, so that all findings are
     # reported together; a broken book.yaml gets an empty stand-in.
     book = Book(str(root), meta or _NO_META, settings or Settings(), front, letters, appendix, emendations)
-    _cross_checks(book, found, check_config=meta is not None)
+    # A file that could not be read hides its ids: references to them are not checked.
+    unread = any(d.code in (Code.NOT_UTF8, Code.UNREADABLE, Code.YAML_SYNTAX) for d in found.errors)
+    _cross_checks(book, found, check_config=meta is not None, check_refs=not unread)
     found.raise_if_errors()
     return book
 
@@ -68,8 +71,11 @@ def _book(root: Path, found: Collector) -> tuple[Metadata | None, Settings | Non
     text = read_text(root / "book.yaml", "book.yaml", found)
     if text is None:
         return None, None
-    data, lines = load_yaml(text, "book.yaml", found)
-    if data is None and not found.errors:
+    try:
+        data, lines = load_yaml(text, "book.yaml", found)
+    except YamlSyntaxError:
+        return None, None
+    if data is None:
         found.error(Code.MISSING_KEY, Loc("book.yaml", 1), "book.yaml is empty; it needs the book's metadata")
     if data is None:
         return None, None
@@ -124,7 +130,10 @@ def _page(pr: dict[str, Any]) -> PageSpec:
     return PageSpec(width, height, top, bottom, inner, outer, pr.get("bleed") or "3mm", bool(pr.get("crop_marks")))
 
 
-def _notes_with_series(notes: list[Note], series: dict[str, str], rel: str, lines: dict, found: Collector) -> tuple[Note, ...]:
+def _notes_with_series(parsed: Any, series: dict[str, str], rel: str, found: Collector) -> tuple[Note, ...]:
+    """The file's notes with who wrote them (its header's ``notes:``)."""
+    notes: list[Note] = parsed.notes
+    lines = parsed.meta_lines
     out = []
     for note in notes:
         key = series.get(note.label)
@@ -135,7 +144,7 @@ def _notes_with_series(notes: list[Note], series: dict[str, str], rel: str, line
                 f"note `[^{note.label}]` says nobody wrote it: add `{note.label}: <series>` under `notes:` in the header",
             )
         out.append(Note(note.label, note.blocks, key or "", note.loc))
-    defined = {n.label for n in notes}
+    defined = {n.label for n in notes} | parsed.uncalled
     for label in series:
         if label not in defined:
             found.error(
@@ -152,10 +161,12 @@ def _division(root: Path, path: Path, found: Collector) -> Division | None:
     if text is None:
         return None
     parsed = parse_markdown(text, rel, found)
+    if not parsed.meta_ok:
+        return None
     d = config.validate(parsed.meta, config.top(config.DIVISION), parsed.meta_lines, rel, found)
     if d is None:
         return None
-    notes = _notes_with_series(parsed.notes, d["notes"], rel, parsed.meta_lines, found)
+    notes = _notes_with_series(parsed, d["notes"], rel, found)
     return Division(d["id"] or "", d["title"] or "", tuple(parsed.blocks), notes, Loc(rel, 1), d["appends"])
 
 
@@ -172,6 +183,8 @@ def _letters(root: Path, folder: str, lang: str, found: Collector, appendix: boo
         if text is None:
             continue
         parsed = parse_markdown(text, rel, found)
+        if not parsed.meta_ok:
+            continue
         d = config.validate(parsed.meta, config.top(config.LETTER), parsed.meta_lines, rel, found)
         if d is None:
             continue
@@ -180,7 +193,7 @@ def _letters(root: Path, folder: str, lang: str, found: Collector, appendix: boo
             found.error(Code.EMPTY_LETTER, loc, "the letter has no text; write its paragraphs below the header")
         elif not any(b.part == "body" for b in parsed.blocks):
             found.error(Code.EMPTY_LETTER, loc, "the letter has no body paragraphs outside `:::` parts")
-        notes = _notes_with_series(parsed.notes, d["notes"], rel, parsed.meta_lines, found)
+        notes = _notes_with_series(parsed, d["notes"], rel, found)
         letters.append(
             Letter(
                 id=d["id"] or "",
@@ -210,7 +223,10 @@ def _emendations(root: Path, found: Collector) -> tuple[Emendation, ...]:
     text = read_text(path, "emendations.yaml", found)
     if text is None:
         return ()
-    data, lines = load_yaml(text, "emendations.yaml", found)
+    try:
+        data, lines = load_yaml(text, "emendations.yaml", found)
+    except YamlSyntaxError:
+        return ()
     if data is None:
         return ()
     spec = config.Field("list", "corrections", item=config.EMENDATION)
@@ -222,7 +238,7 @@ def _emendations(root: Path, found: Collector) -> tuple[Emendation, ...]:
     )
 
 
-def _cross_checks(book: Book, found: Collector, check_config: bool = True) -> None:
+def _cross_checks(book: Book, found: Collector, check_config: bool = True, check_refs: bool = True) -> None:
     """Checks that need the whole book: ids, references, sources, authors, series, dates, note use."""
     seen: dict[str, Loc] = {}
     for item in (*book.front, *book.all_letters):
@@ -234,7 +250,7 @@ def _cross_checks(book: Book, found: Collector, check_config: bool = True) -> No
     people = {c.id for c in book.meta.contributors}
     series = {s.key for s in book.settings.note_series}
     targets = target_ids(book)
-    for item in (*book.front, *book.all_letters):
+    for item in (*book.front, *book.all_letters) if check_refs else ():
         for node in inline_nodes((*item.blocks, *(b for n in item.notes for b in n.blocks))):
             if isinstance(node, CrossRef) and node.target not in targets:
                 found.error(Code.XREF_UNKNOWN, node.loc, f"`#{node.target}` is not the id of a letter or division of this book")
@@ -252,6 +268,12 @@ def _cross_checks(book: Book, found: Collector, check_config: bool = True) -> No
                 found.error(Code.MISSING_KEY, letter.loc, "`from` and `to` each need a `person` or an `organisation`")
             if party.author and party.author not in people:
                 found.error(Code.BAD_VALUE, letter.loc, f"author `{party.author}` is not a contributor in book.yaml")
+        if not letter.parts("valediction", "signature"):
+            found.warning(
+                Code.NO_CLOSING,
+                letter.loc,
+                "the letter has neither `::: valediction` nor `::: signature`; mark its closing if it has one",
+            )
         datelines = " ".join(_plain(b) for b in letter.parts("dateline"))
         if letter.date_as_written and letter.date_as_written not in datelines:
             found.error(

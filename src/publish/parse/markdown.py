@@ -26,7 +26,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from ..diagnostics import Code, Collector
 from ..model import LETTER_PARTS, CrossRef, Emph, Inline, LineBreak, ListBlock, Loc, Note, NoteRef, Paragraph, Strong, Text
-from .source import KeyPath, load_yaml
+from .source import KeyPath, YamlSyntaxError, load_yaml
 
 CONTAINERS = tuple(p for p in LETTER_PARTS if p != "body")
 _UNDEFINED_CALL = re.compile(r"\[\^([^\]\s]+)\]")
@@ -48,6 +48,8 @@ _MD = _parser()
 class Parsed:
     meta: Any = None
     meta_lines: dict[KeyPath, int] = field(default_factory=dict)
+    meta_ok: bool = True  # False: the header's YAML did not parse (already reported)
+    uncalled: set[str] = field(default_factory=set)  # notes defined but never called
     blocks: list[Paragraph | ListBlock] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
 
@@ -55,20 +57,23 @@ class Parsed:
 def parse_markdown(text: str, rel: str, found: Collector) -> Parsed:
     env: dict[str, Any] = {}
     tokens = _MD.parse(text, env)
+    out = Parsed()
     # The footnote plugin drops definitions nobody calls (its refs map them to -1).
     for key, index in (env.get("footnotes") or {}).get("refs", {}).items():
         if index == -1:
             label = key[1:]
-            line = next((i + 1 for i, ln in enumerate(text.splitlines()) if ln.lstrip().startswith(f"[^{label}]:")), 0)
+            out.uncalled.add(label)
             found.error(
                 Code.NOTE_UNUSED,
-                Loc(rel, line),
+                Loc(rel, definition_line(text, label)),
                 f"note `[^{label}]` is defined but never called; call it with `[^{label}]` or remove it",
             )
-    out = Parsed()
-    walker = _Walker(tokens, rel, found)
+    walker = _Walker(tokens, rel, found, text)
     if tokens and tokens[0].type == "front_matter":
-        out.meta, out.meta_lines = load_yaml(tokens[0].content, rel, found, first_line=2)
+        try:
+            out.meta, out.meta_lines = load_yaml(tokens[0].content, rel, found, first_line=2)
+        except YamlSyntaxError:
+            out.meta_ok = False
         walker.i = 1
     else:
         found.error(Code.MISSING_KEY, Loc(rel, 1), "the file must start with a YAML header between `---` lines")
@@ -76,11 +81,18 @@ def parse_markdown(text: str, rel: str, found: Collector) -> Parsed:
     return out
 
 
+def definition_line(text: str, label: str) -> int:
+    """The line where ``[^label]:`` is defined (the plugin keeps no line for a definition
+    that is dropped or empty)."""
+    return next((i + 1 for i, ln in enumerate(text.splitlines()) if ln.lstrip().startswith(f"[^{label}]:")), 0)
+
+
 class _Walker:
     """Turns the flat token stream into blocks; one pass, a stack of open containers."""
 
-    def __init__(self, tokens: list[Token], rel: str, found: Collector):
+    def __init__(self, tokens: list[Token], rel: str, found: Collector, text: str):
         self.tokens = tokens
+        self.text = text
         self.rel = rel
         self.found = found
         self.i = 0
@@ -187,7 +199,7 @@ class _Walker:
                 continue
             self.i += 1
         self.i += 1
-        loc = Loc(self.rel, first_loc.line) if first_loc else Loc(self.rel)
+        loc = Loc(self.rel, first_loc.line) if first_loc else Loc(self.rel, definition_line(self.text, label))
         return Note(label, tuple(paras), "", loc)
 
     def inlines(self, children: list[Token], loc: Loc) -> list[Inline]:
@@ -217,13 +229,14 @@ class _Walker:
                 stack.append((t, [], None))
             elif t == "link_open":
                 href = str((tok.attrs or {}).get("href", ""))
-                if not href.startswith("#") or not _ID.match(href[1:]):
+                internal = href.startswith("#") and bool(_ID.match(href[1:]))
+                if not internal:
                     self.found.error(
                         Code.EXTERNAL_LINK,
                         here,
                         f"link to `{href}`: a link must name a letter, division or note of this book as `#id`",
                     )
-                stack.append((t, [], (href[1:], here)))
+                stack.append((t, [], (href[1:], here) if internal else None))
             elif t in ("em_close", "strong_close", "link_close"):
                 kind, kids, data = stack.pop()
                 node: Inline
@@ -231,6 +244,9 @@ class _Walker:
                     node = Emph(tuple(_merge(kids)))
                 elif kind == "strong_open":
                     node = Strong(tuple(_merge(kids)))
+                elif data is None:  # a refused link keeps its text, so checking goes on
+                    stack[-1][1].extend(kids)
+                    continue
                 else:
                     node = CrossRef(data[0], tuple(_merge(kids)), data[1])
                 stack[-1][1].append(node)

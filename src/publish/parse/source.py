@@ -38,10 +38,16 @@ def read_text(path: Path, rel: str, found: Collector) -> str | None:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+class YamlSyntaxError(Exception):
+    """The file's YAML could not be parsed; the finding is already in the collector.
+    Callers skip the file's schema checks, which would only repeat the same problem."""
+
+
 def load_yaml(text: str, rel: str, found: Collector, first_line: int = 1) -> tuple[Any, dict[KeyPath, int]]:
     """Parse YAML; return the data and ``{key path: line}`` for every mapping key and item.
 
     ``first_line`` is the file line where ``text`` starts (front matter starts at 2).
+    Invalid YAML is reported, then raised as ``YamlSyntaxError``.
     """
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -49,8 +55,11 @@ def load_yaml(text: str, rel: str, found: Collector, first_line: int = 1) -> tup
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
         col = (mark.column + 1) if mark else 0
-        found.error(Code.YAML_SYNTAX, Loc(rel, line, col), f"invalid YAML: {exc.problem}; fix the syntax here")
-        return None, {}
+        context = ""
+        if exc.context and exc.context_mark and exc.context_mark.line != (mark.line if mark else -1):
+            context = f" ({exc.context} at line {first_line + exc.context_mark.line})"
+        found.error(Code.YAML_SYNTAX, Loc(rel, line, col), f"invalid YAML: {exc.problem}{context}; fix the syntax here")
+        raise YamlSyntaxError(rel) from exc
     if node is None:
         return None, {}
     lines: dict[KeyPath, int] = {}
@@ -62,7 +71,7 @@ def load_yaml(text: str, rel: str, found: Collector, first_line: int = 1) -> tup
         mark = exc.problem_mark
         line = first_line + (mark.line if mark else 0)
         found.error(Code.BAD_VALUE, Loc(rel, line), f"cannot read this value: {exc.problem}")
-        return None, {}
+        raise YamlSyntaxError(rel) from exc
     finally:
         loader.dispose()
     return data, lines

@@ -23,8 +23,8 @@ Transform = Callable[[Book, Collector], Book]
 PIPELINE: tuple[Transform, ...] = (apply_emendations, number_blocks, number_letters, number_notes, resolve_xrefs)
 
 
-def run(book: Book) -> Book:
-    found = Collector()
+def run(book: Book, found: Collector | None = None) -> Book:
+    found = found if found is not None else Collector()
     for transform in PIPELINE:
         book = transform(book, found)
     found.raise_if_errors()
