@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -90,7 +91,9 @@ def test_emendations_applied_to_the_model(book: Book) -> None:
 def _jsonable(value: object) -> object:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out = {"_type": type(value).__name__}
-        out.update({f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name != "root"})
+        out.update(
+            {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name not in ("root", "revision")}
+        )
         return out
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
@@ -107,3 +110,21 @@ def test_golden_model_snapshot(book: Book, update_goldens: bool) -> None:
         GOLDEN.write_text(current, encoding="utf-8")
     assert GOLDEN.exists(), "no golden snapshot: run pytest --update-goldens and review it"
     assert current == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_colophon_carries_edition_date_and_source_revision(edition) -> None:
+    """The shipped manuscript is in git: the colophon names the commit it was built from."""
+    from .textutil import epub_text, pdf_pages
+
+    revision = edition.result.book.revision
+    assert re.fullmatch(r"[0-9a-f]{12}(\+edits)?", revision)
+    line = f"Edition 1, 25 November 2026; source revision {revision}"
+    assert line in " ".join(epub_text(edition.epub).split())
+    assert line in " ".join(pdf_pages(edition.pdf)[3].split())
+
+
+def test_no_revision_outside_git(tmp_path) -> None:
+    import shutil
+
+    shutil.copytree(MANUSCRIPT, tmp_path / "m")
+    assert load(tmp_path / "m").revision == ""

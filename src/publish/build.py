@@ -52,13 +52,16 @@ class Paths:
 
 @dataclass
 class Result:
-    book: Book
+    book: Book | None  # None when the build was skipped
     written: dict[str, Path] = field(default_factory=dict)
     warnings: list[Diagnostic] = field(default_factory=list)
     pages: int = 0
     anchors: dict[str, int] = field(default_factory=dict)  # element id -> 0-based PDF page
     page_list: list[tuple[str, str]] = field(default_factory=list)  # EPUB page list: (folio, href)
     approximate_pages: list[str] = field(default_factory=list)  # folios whose marker is at a paragraph start
+    skipped: bool = False  # nothing changed since the last build: nothing was rendered
+    report: dict[str, Any] = field(default_factory=dict)  # what changed since the last build
+    rendered_docs: list[str] = field(default_factory=list)  # EPUB documents rendered (not from the cache)
 
 
 def source_time(book: Book) -> dt.datetime:
@@ -98,72 +101,118 @@ def build(
     step: Callable[[str], None] = lambda s: None,
     profiles: tuple[str, ...] = ("digital",),
 ) -> Result:
-    from . import render
-    from .writers.fetch import BoundedFetcher, package_fonts
+    """Build ``formats`` into ``paths.output``.  Nothing is rendered when the cache says
+    the outputs were built from these very inputs and are intact (``Result.skipped``)."""
+    from .cache import BuildCache, inputs_key
+    from .parse import source_revision
+
+    _check_output(paths.output)
+    cache = BuildCache(paths.output)
+    options = {"formats": sorted(formats), "profiles": list(profiles), "strict": strict, "output": str(paths.output.resolve())}
+    key = inputs_key(paths.manuscript, paths.styles, paths.templates, options, source_revision(paths.manuscript.resolve()))
+    last = cache.up_to_date(key)
+    if last is not None:
+        return Result(None, {Path(p).name: Path(p) for p in last["outputs"]}, skipped=True, report={"unchanged": True})
 
     step("Step 1: reading the manuscript")
     found = Collector()
     book = load(paths.manuscript, found, strict)
     result = Result(book)
-    created = source_time(book)
-    env = render.environment(paths.templates)
-    _check_output(paths.output)
-    slug = book.meta.slug
-    fetcher = BoundedFetcher([paths.manuscript, paths.styles, paths.templates], paths.styles)
-    first_pdf: Any = None  # the first profile's layout: page numbers for the EPUB
-
-    if "pdf" in formats or "html" in formats:
-        step("Step 2: rendering the print HTML")
-        html = render.print_html(book, env, created, profiles[0])
-        if "pdf" in formats:
-            from .writers.pdf import render_pdf
-
-            fixes = render.LayoutFixes()
-            for profile in profiles:
-                step(f"Step 3: laying out the PDF, {profile} profile (WeasyPrint)")
-                for _ in range(MAX_LAYOUTS):
-                    html = render.print_html(book, env, created, profile, fixes)
-                    pdf = render_pdf(html, paths.styles, fetcher, found, profile, book.meta.identifier)
-                    learnt = _learn(book, pdf, fixes)
-                    if learnt == fixes:
-                        break
-                    step(f"Step 3: laying out the PDF again, {profile} profile (running heads, hyphenation)")
-                    fixes = learnt
-                if profile == profiles[0]:
-                    result.pages, result.anchors = pdf.page_count, pdf.anchors
-                    first_pdf = pdf
-                key = "pdf" if profile == "digital" else f"pdf-{profile}"
-                result.written[key] = _atomic(paths.output / pdf_name(slug, profile), pdf.data)
-            html = render.print_html(book, env, created, profiles[0], fixes)
-        if "html" in formats:
-            folder = paths.output / f"{slug}-html"
-            _write_html(folder, html, paths.styles, package_fonts())
-            result.written["html"] = folder / f"{slug}.html"
+    first_pdf = _build_pdf(book, paths, formats, profiles, found, result, step)
     if "epub" in formats:
-        from .writers.epub import write_epub
-
         step("Step 4: packaging the EPUB")
-        from .transforms.pages import paginate
-
-        pages = paginate(book, first_pdf.starts, first_pdf.labels, first_pdf.anchors) if first_pdf else None
-        epub_book = pages.book if pages else book
-        marks = pages.marks if pages else {}
-        from .writers.cover import cover_alt, cover_png
-
-        cover = cover_png(book, env, paths.styles, fetcher)
-        docs = render.epub_documents(epub_book, env, created, marks, cover_alt(book))
-        nav = render.epub_nav(epub_book, env, docs, created, pages.page_list if pages else [], marks)
-        result.page_list = pages.page_list if pages else []
-        result.approximate_pages = pages.approximate if pages else []
-        sheets = ("fonts.css", "base.css", "epub.css") if book.settings.epub_fonts else ("base.css", "epub.css")
-        css = {n: (paths.styles / n).read_bytes() for n in sheets}
-        fonts = {name: path.read_bytes() for name, path in package_fonts().items()} if book.settings.epub_fonts else {}
-        data = write_epub(book, docs, nav, css, fonts, created, cover, print_edition_id(book) if pages else "")
-        result.written["epub"] = _atomic(paths.output / f"{slug}.epub", data)
+        result.written["epub"] = _build_epub(book, paths, first_pdf, cache, result)
     result.warnings = found.items
     if strict and found.items:
         raise ManuscriptError(found.items)
+
+    from . import report
+
+    new_state = report.state(book, first_pdf)
+    result.report = report.compare(cache.last().get("state", {}), new_state)
+    cache.record(key, result.written, new_state)
     return result
+
+
+def _build_pdf(
+    book: Book,
+    paths: Paths,
+    formats: tuple[str, ...],
+    profiles: tuple[str, ...],
+    found: Collector,
+    result: Result,
+    step: Callable[[str], None],
+) -> Any:
+    """The PDF in each profile and the HTML it is rendered from; returns the first
+    profile's layout (page numbers for the EPUB, the change report), or None."""
+    if "pdf" not in formats and "html" not in formats:
+        return None
+    from . import render
+    from .writers.fetch import BoundedFetcher, package_fonts
+
+    env = render.environment(paths.templates)
+    created = source_time(book)
+    fixes = render.LayoutFixes()
+    first_pdf = None
+    if "pdf" in formats:
+        from .writers.pdf import render_pdf
+
+        fetcher = BoundedFetcher([paths.manuscript, paths.styles, paths.templates], paths.styles)
+        for profile in profiles:
+            step(f"Step 2: laying out the PDF, {profile} profile (WeasyPrint)")
+            for _ in range(MAX_LAYOUTS):
+                html = render.print_html(book, env, created, profile, fixes)
+                pdf = render_pdf(html, paths.styles, fetcher, found, profile, book.meta.identifier)
+                learnt = _learn(book, pdf, fixes)
+                if learnt == fixes:
+                    break
+                step(f"Step 3: laying out the PDF again, {profile} profile (running heads, hyphenation)")
+                fixes = learnt
+            if first_pdf is None:
+                first_pdf = pdf
+                result.pages, result.anchors = pdf.page_count, pdf.anchors
+            name = "pdf" if profile == "digital" else f"pdf-{profile}"
+            result.written[name] = _atomic(paths.output / pdf_name(book.meta.slug, profile), pdf.data)
+    if "html" in formats:
+        folder = paths.output / f"{book.meta.slug}-html"
+        _write_html(folder, render.print_html(book, env, created, profiles[0], fixes), paths.styles, package_fonts())
+        result.written["html"] = folder
+    return first_pdf
+
+
+def _build_epub(book: Book, paths: Paths, first_pdf: Any, cache: Any, result: Result) -> Path:
+    """The EPUB, with the print page numbers of ``first_pdf`` when there is one."""
+    from . import render
+    from .cache import digest, tree_digest
+    from .transforms.pages import paginate
+    from .writers.cover import cover_alt, cover_png
+    from .writers.epub import write_epub
+    from .writers.fetch import BoundedFetcher, package_fonts
+
+    env = render.environment(paths.templates)
+    created = source_time(book)
+    pages = paginate(book, first_pdf.starts, first_pdf.labels, first_pdf.anchors) if first_pdf else None
+    epub_book = pages.book if pages else book
+    marks = pages.marks if pages else {}
+    templates = tree_digest(paths.templates)
+
+    cover_key = digest(templates, tree_digest(paths.styles), book.meta)
+    cover = cache.get("cover", cover_key)
+    if cover is None:
+        fetcher = BoundedFetcher([paths.manuscript, paths.styles, paths.templates], paths.styles)
+        cover = cover_png(book, env, paths.styles, fetcher)
+        cache.put("cover", cover_key, cover)
+
+    docs = render.epub_documents(epub_book, env, created, marks, cover_alt(book), cache=cache, templates_key=templates)
+    result.rendered_docs = [d.name for d in docs if d.rendered]
+    nav = render.epub_nav(epub_book, env, docs, created, pages.page_list if pages else [], marks)
+    result.page_list = pages.page_list if pages else []
+    result.approximate_pages = pages.approximate if pages else []
+    sheets = ("fonts.css", "base.css", "epub.css") if book.settings.epub_fonts else ("base.css", "epub.css")
+    css = {n: (paths.styles / n).read_bytes() for n in sheets}
+    fonts = {name: path.read_bytes() for name, path in package_fonts().items()} if book.settings.epub_fonts else {}
+    data = write_epub(book, docs, nav, css, fonts, created, cover, print_edition_id(book) if pages else "")
+    return _atomic(paths.output / f"{book.meta.slug}.epub", data)
 
 
 #: Layouts of one PDF at most: the first, one to re-set paragraphs hyphenated on more
@@ -181,8 +230,11 @@ def _learn(book: Book, pdf: Any, fixes: Any) -> Any:
 
 
 def _check_output(folder: Path) -> None:
+    """The folder can be written; temporary files of an interrupted build are removed."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob(".*.tmp"):
+            shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
         probe = tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-", delete=True)
         probe.close()
     except OSError as exc:
@@ -205,7 +257,7 @@ def _atomic(target: Path, data: bytes) -> Path:
 
 def _write_html(folder: Path, html: str, styles: Path, fonts: dict[str, Path]) -> None:
     """The exact HTML the PDF is rendered from, with its stylesheets and fonts beside it."""
-    tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
+    tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".tmp"))
     try:
         (tmp / (folder.name.removesuffix("-html") + ".html")).write_text(html, encoding="utf-8")
         for css in sorted(styles.glob("*.css")):

@@ -8,6 +8,8 @@ The only module that turns errors into exit codes:
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -31,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--styles", type=Path, help="styles folder (default: the manuscript's, else the project's)")
     b.add_argument("--templates", type=Path, help="templates folder (default: the manuscript's, else the project's)")
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    b.add_argument("--report", type=Path, help="write what changed since the last build to this JSON file")
     pr = sub.add_parser("proof", help="render a PDF's pages to PNG and a contact sheet")
     pr.add_argument("pdf", type=Path, help="the PDF to proof")
     pr.add_argument("-o", "--output", type=Path, help="folder for the PNG files (default: <pdf>-proof)")
@@ -102,13 +105,29 @@ def _build(args: argparse.Namespace) -> int:
     paths = Paths.find(args.manuscript, args.output, args.styles, args.templates)
     formats = tuple(args.format or ("pdf", "epub"))
     start = time.perf_counter()
-    with console.status("building") as status:
-        profiles = tuple(dict.fromkeys(args.profile or ("digital",)))
-        result = build(paths, formats, strict=args.strict, step=lambda s: status.update(s), profiles=profiles)
+    profiles = tuple(dict.fromkeys(args.profile or ("digital",)))
+    if console.is_terminal and os.environ.get("PUBLISH_PROGRESS") != "plain":
+        with console.status("building") as status:
+            result = build(paths, formats, strict=args.strict, step=lambda s: status.update(s), profiles=profiles)
+    else:  # not a terminal: one line a step, so logs and supervisors can follow
+        result = build(
+            paths, formats, strict=args.strict, step=lambda s: print(s, file=sys.stderr, flush=True), profiles=profiles
+        )
+    if result.skipped:
+        console.print("nothing changed since the last build: outputs are up to date", highlight=False)
+        if args.report:
+            args.report.write_text(json.dumps(result.report) + "\n", encoding="utf-8")
+        return 0
     for w in result.warnings:
         console.print(_where(args.manuscript, w), markup=False, highlight=False)
     for fmt, path in result.written.items():
         extra = f" ({result.pages} pages)" if fmt.startswith("pdf") else ""
         console.print(f"wrote {path}{extra}", markup=False, highlight=False)
+    from .report import lines
+
+    for line in lines(result.report):
+        console.print(line, markup=False, highlight=False)
+    if args.report:
+        args.report.write_text(json.dumps(result.report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     console.print(f"done in {time.perf_counter() - start:.1f} s", highlight=False)
     return 0

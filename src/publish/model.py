@@ -330,6 +330,7 @@ class Book:
     letters: tuple[Letter, ...]
     appendix: tuple[Letter, ...]
     emendations: tuple[Emendation, ...] = field(default=())
+    revision: str = ""  # the manuscript's git commit (with "+edits" if changed since), if in git
 
     @property
     def all_letters(self) -> tuple[Letter, ...]:

@@ -52,12 +52,30 @@ def parse_manuscript(root: Path, found: Collector | None = None) -> Book:
     emendations = _emendations(root, found)
     # Whole-book checks run even when a file had errors, so that all findings are
     # reported together; a broken book.yaml gets an empty stand-in.
-    book = Book(str(root), meta or _NO_META, settings or Settings(), front, letters, appendix, emendations)
+    book = Book(str(root), meta or _NO_META, settings or Settings(), front, letters, appendix, emendations, source_revision(root))
     # A file that could not be read hides its ids: references to them are not checked.
     unread = any(d.code in (Code.NOT_UTF8, Code.UNREADABLE, Code.YAML_SYNTAX) for d in found.errors)
     _cross_checks(book, found, check_config=meta is not None, check_refs=not unread)
     found.raise_if_errors()
     return book
+
+
+def source_revision(root: Path) -> str:
+    """The git commit the manuscript is at, "+edits" if its files changed since; "" when
+    the manuscript is not in a git work tree (or git is missing)."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        try:
+            done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=10, check=False)
+        except OSError:
+            return ""
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short=12", "HEAD")
+    if not commit:
+        return ""
+    return commit + ("+edits" if git("status", "--porcelain", "--untracked-files=no", "--", ".") else "")
 
 
 _NO_META = Metadata("", "", "", "en", "", 0, None, "", "", (), ())  # type: ignore[arg-type]

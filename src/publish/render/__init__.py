@@ -30,6 +30,7 @@ class Document:
     html: str
     landmark: str = ""
     toc: bool = True
+    rendered: bool = True  # False: taken from the build cache
 
 
 def environment(templates: Path) -> jinja2.Environment:
@@ -122,42 +123,95 @@ def epub_documents(
     created: dt.datetime,
     page_marks: dict[str, list[str]] | None = None,
     cover_alt: str | None = None,
+    cache: Any = None,
+    templates_key: str = "",
 ) -> list[Document]:
-    """``page_marks``: element id -> folios of the print pages that begin at its start;
-    ``cover_alt``: the cover image's text alternative (None: no cover page)."""
+    """One XHTML document per division, part and letter.
+
+    ``page_marks``: element id -> folios of the print pages that begin at its start;
+    ``cover_alt``: the cover image's text alternative (None: no cover page);
+    ``cache``: a ``BuildCache``: a letter whose inputs (the letter, the book's metadata
+    and settings, its page marks, the templates) are unchanged is not rendered again.
+    Other documents depend on the whole book and are keyed by it.
+    """
+    from ..cache import digest
+
+    marks = page_marks or {}
     ctx = context(book, created)
-    ctx["page_marks"] = page_marks or {}
-    docs = (
-        []
-        if cover_alt is None
-        else [
-            Document("cover.xhtml", "Cover", _render(env, "epub/cover.xhtml.j2", cover_alt=cover_alt, **ctx), "cover", toc=False)
-        ]
-    )
-    docs += [
-        Document("titlepage.xhtml", "Title Page", _render(env, "epub/titlepage.xhtml.j2", **ctx), "titlepage", toc=False),
-        Document("colophon.xhtml", "Colophon", _render(env, "epub/colophon.xhtml.j2", **ctx), "", toc=False),
-    ]
-    for i, d in enumerate(book.front):
-        docs.append(
-            Document(d.doc, d.title, _render(env, "epub/division.xhtml.j2", division=d, **ctx), "frontmatter" if i == 0 else "")
-        )
+    ctx["page_marks"] = marks
+    docs: list[Document] = []
+
+    def add(
+        doc: str, heading: str, template: str, inputs: tuple[Any, ...], landmark: str = "", toc: bool = True, **extra: Any
+    ) -> None:
+        key = digest(templates_key, doc, template, created, *inputs) if cache is not None else ""
+        cached = cache.get("xhtml", key) if cache is not None else None
+        if cached is None:
+            html = _render(env, template, **extra, **ctx)
+            if cache is not None:
+                cache.put("xhtml", key, html.encode("utf-8"))
+        else:
+            html = cached.decode("utf-8")
+        docs.append(Document(doc, heading, html, landmark, toc, rendered=cached is None))
+
+    base = (book.meta, book.settings)
+
+    def own_marks(*ids: str) -> list[tuple[str, list[str]]]:
+        return sorted((k, v) for k, v in marks.items() if k in ids)
+
+    def item_marks(x: Any) -> list[tuple[str, list[str]]]:
+        ids = {x.id, *(b.id for b in x.blocks), *(p.id for b in x.blocks if hasattr(b, "items") for e in b.items for p in e)}
+        return own_marks(*ids, *(n.id for n in x.notes), *(f"emendation-{i}" for i in range(1, len(book.emendations) + 1)))
+
+    def letter(x: Any) -> None:
+        add(x.doc, x.heading, "epub/letter.xhtml.j2", (*base, x, item_marks(x)), letter=x)
 
     def part(name: str, title: str, letters: tuple[Any, ...], landmark: str = "", kind: str = "") -> None:
-        page = _render(env, "epub/part.xhtml.j2", part=name, title=title, kind=kind or name, **ctx)
-        docs.append(Document(f"{name}.xhtml", title, page, landmark))
-        docs.extend(Document(x.doc, x.heading, _render(env, "epub/letter.xhtml.j2", letter=x, **ctx)) for x in letters)
+        add(
+            f"{name}.xhtml",
+            title,
+            "epub/part.xhtml.j2",
+            (*base, own_marks(name)),
+            landmark,
+            part=name,
+            title=title,
+            kind=kind or name,
+        )
+        for x in letters:
+            letter(x)
 
+    # What each document shows decides its key: a correction in one letter re-renders
+    # that letter (and the documents whose page markers it moved), not the others.
+    if cover_alt is not None:
+        add("cover.xhtml", "Cover", "epub/cover.xhtml.j2", (*base, cover_alt), "cover", toc=False, cover_alt=cover_alt)
+    add(
+        "titlepage.xhtml",
+        "Title Page",
+        "epub/titlepage.xhtml.j2",
+        (*base, own_marks("half-title", "title-page")),
+        "titlepage",
+        toc=False,
+    )
+    add("colophon.xhtml", "Colophon", "epub/colophon.xhtml.j2", (*base, book.revision, own_marks("colophon")), "", toc=False)
+    headings = [
+        (x.id, getattr(x, "heading", ""), getattr(x, "title", ""), getattr(x, "date", None))
+        for x in (*book.front, *book.all_letters)
+    ]
+    for i, d in enumerate(book.front):
+        inputs = (*base, d, book.emendations, headings, item_marks(d))
+        add(d.doc, d.title, "epub/division.xhtml.j2", inputs, "frontmatter" if i == 0 else "", division=d)
     part("letters", book.settings.correspondence_title, (), "bodymatter")
     for group in book.groups:
         if group.id:
             part(group.id, group.title, group.letters, kind="year")
         else:
-            docs.extend(Document(x.doc, x.heading, _render(env, "epub/letter.xhtml.j2", letter=x, **ctx)) for x in group.letters)
+            for x in group.letters:
+                letter(x)
     if book.appendix:
         part("appendix", book.settings.appendix_title, book.appendix, "appendix")
     if book.settings.notes_epub == "endnotes" and any(x.notes for x in (*book.front, *book.all_letters)):
-        docs.append(Document(ENDNOTES_DOC, book.settings.notes_title, _render(env, "epub/notes.xhtml.j2", **ctx), "endnotes"))
+        whole = (book, sorted(marks.items()))
+        add(ENDNOTES_DOC, book.settings.notes_title, "epub/notes.xhtml.j2", whole, "endnotes")
     return docs
 
 

@@ -38,6 +38,7 @@ class PdfResult:
     labels: list[str]  # the folio of each page, as the PDF's page labels give it
     hyphen_runs: frozenset[str]  # ids of paragraphs with more than two hyphenated lines in a row
     starts: list[PageStart | None]  # what each page begins with (None: an empty page)
+    page_digests: list[str]  # a digest of each page's text, for the change report
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,28 @@ def render_pdf(
     writer.write(out)
     data = out.getvalue()
     labels = list(PdfReader(io.BytesIO(data)).page_labels)
-    return PdfResult(data, len(document.pages), anchors, main_start, labels, hyphen_runs(document), page_starts(document))
+    return PdfResult(
+        data,
+        len(document.pages),
+        anchors,
+        main_start,
+        labels,
+        hyphen_runs(document),
+        page_starts(document),
+        page_digests(document),
+    )
+
+
+def page_digests(document: Any) -> list[str]:
+    """A digest of the text drawn on each page (running heads and folios included)."""
+    import hashlib
+
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    return [
+        hashlib.sha256("\n".join(b.text for b in page._page_box.descendants() if isinstance(b, TextBox)).encode()).hexdigest()
+        for page in document.pages
+    ]
 
 
 def page_starts(document: Any) -> list[PageStart | None]:

@@ -1,0 +1,107 @@
+"""The build cache under ``<output>/.publish-cache/``: what the last build was made
+from, what it wrote, and rendered pieces worth keeping.
+
+In: the inputs of a build (every file of the manuscript, styles and templates, the
+package's own code, the versions of the engines, the options, SOURCE_DATE_EPOCH and the
+manuscript's git revision).  Out: a key; a build whose key and outputs match the
+record does nothing.  The outputs are checked by content hash, so a changed or missing
+output is rebuilt: the cache can make a build faster, never stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+PACKAGE = Path(__file__).resolve().parent
+ENGINES = ("weasyprint", "ebooklib", "pypdf", "pypdfium2", "jinja2", "markdown-it-py", "mdit-py-plugins", "fontpkg-eb-garamond")
+
+
+def tree_digest(*folders: Path, suffixes: tuple[str, ...] = ()) -> str:
+    """A digest of every file under ``folders`` (relative names and bytes, sorted)."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        if not folder.exists():
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            if suffixes and path.suffix not in suffixes:
+                continue
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def inputs_key(manuscript: Path, styles: Path, templates: Path, options: Any, revision: str) -> str:
+    versions = []
+    for name in ENGINES:
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=none")
+    parts = [
+        tree_digest(manuscript),
+        tree_digest(styles),
+        tree_digest(templates),
+        tree_digest(PACKAGE, suffixes=(".py",)),
+        ";".join(versions),
+        json.dumps(options, sort_keys=True),
+        os.environ.get("SOURCE_DATE_EPOCH", ""),
+        revision,
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    if path.is_dir():
+        return tree_digest(path)
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
+
+
+class BuildCache:
+    def __init__(self, output: Path):
+        self.dir = output / ".publish-cache"
+        self.record_file = self.dir / "last-build.json"
+
+    def last(self) -> dict[str, Any]:
+        try:
+            return json.loads(self.record_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def up_to_date(self, key: str) -> dict[str, Any] | None:
+        """The last build's record if it was made from ``key`` and its outputs are intact."""
+        last = self.last()
+        if last.get("key") != key or not last.get("outputs"):
+            return None
+        for name, digest in last["outputs"].items():
+            if file_digest(Path(name)) != digest:
+                return None
+        return last
+
+    def record(self, key: str, outputs: dict[str, Path], state: dict[str, Any]) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        data = {"key": key, "outputs": {str(p): file_digest(p) for p in outputs.values()}, "state": state}
+        tmp = self.record_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, self.record_file)
+
+    def get(self, kind: str, key: str) -> bytes | None:
+        path = self.dir / kind / key
+        return path.read_bytes() if path.exists() else None
+
+    def put(self, kind: str, key: str, data: bytes) -> None:
+        folder = self.dir / kind
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{key}.tmp"
+        tmp.write_bytes(data)
+        os.replace(tmp, folder / key)
+
+
+def digest(*parts: Any) -> str:
+    """A key for a rendered piece: the digest of the reprs of what it is made from (the
+    model's frozen dataclasses have deterministic reprs)."""
+    return hashlib.sha256("\n".join(repr(p) for p in parts).encode()).hexdigest()
