@@ -38,6 +38,13 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("pdf", type=Path, help="the PDF to proof")
     pr.add_argument("-o", "--output", type=Path, help="folder for the PNG files (default: <pdf>-proof)")
     pr.add_argument("--scale", type=float, default=1.5, help="pixels per PDF point (default 1.5)")
+    w = sub.add_parser("watch", help="rebuild on save and serve a live HTML preview on localhost")
+    w.add_argument("manuscript", nargs="?", default="manuscript", type=Path)
+    w.add_argument("-o", "--output", type=Path, default=Path("output"), help="output folder (default: output)")
+    w.add_argument("--format", action="append", choices=("pdf", "epub", "html"), help="also rebuild these formats on each save")
+    w.add_argument("--port", type=int, default=8000)
+    w.add_argument("--styles", type=Path)
+    w.add_argument("--templates", type=Path)
     c = sub.add_parser("check", help="validate the manuscript without building")
     c.add_argument("manuscript", nargs="?", default="manuscript", type=Path)
     c.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -51,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args)
         if args.command == "proof":
             return _proof(args)
+        if args.command == "watch":
+            return _watch(args)
         return _build(args)
     except ManuscriptError as exc:
         for d in exc.diagnostics:
@@ -67,6 +76,27 @@ def _where(manuscript: Path, d: object) -> str:
     """A finding, its path relative to the working folder (manuscript paths are stored relative to it)."""
     text = str(d)
     return text if text.startswith("/") else f"{manuscript}/{text}"
+
+
+def _watch(args: argparse.Namespace) -> int:
+    from .build import Paths
+    from .watch import Preview, start_server, watch_loop
+
+    preview = Preview(Paths.find(args.manuscript, args.output, args.styles, args.templates), tuple(args.format or ("html",)))
+    preview.rebuild()
+    server = start_server(preview, port=args.port)
+    print(f"preview on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)", file=sys.stderr)
+
+    def said(p: Preview) -> None:
+        print(f"rebuilt ({'failed: ' + p.errors[0] if p.errors else 'ok'})", file=sys.stderr, flush=True)
+
+    try:
+        watch_loop(preview, on_build=said)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+    return 0
 
 
 def _proof(args: argparse.Namespace) -> int:
