@@ -41,7 +41,7 @@ def test_1_no_op_rebuild_renders_nothing(loop, monkeypatch: pytest.MonkeyPatch) 
     def forbidden(*args: object, **kwargs: object) -> None:
         raise AssertionError("a no-op rebuild must not lay out the PDF")
 
-    monkeypatch.setattr(pdf_writer, "render_pdf", forbidden)
+    monkeypatch.setattr(pdf_writer, "lay_out", forbidden)
     again = build_into(ms, out, ("pdf", "epub"))
     assert again.result.skipped
     assert _digests(out) == before

@@ -144,40 +144,75 @@ def _build_pdf(
     step: Callable[[str], None],
 ) -> Any:
     """The PDF in each profile and the HTML it is rendered from; returns the first
-    profile's layout (page numbers for the EPUB, the change report), or None."""
+    profile's layout (page numbers for the EPUB, the change report), or None.
+    Further profiles are laid out in other processes at the same time."""
     if "pdf" not in formats and "html" not in formats:
         return None
     from . import render
-    from .writers.fetch import BoundedFetcher, package_fonts
+    from .writers.fetch import package_fonts
 
-    env = render.environment(paths.templates)
-    created = source_time(book)
-    fixes = render.LayoutFixes()
     first_pdf = None
+    fixes = render.LayoutFixes()
     if "pdf" in formats:
-        from .writers.pdf import render_pdf
+        from concurrent.futures import ProcessPoolExecutor
 
-        fetcher = BoundedFetcher([paths.manuscript, paths.styles, paths.templates], paths.styles)
-        for profile in profiles:
-            step(f"Step 2: laying out the PDF, {profile} profile (WeasyPrint)")
-            for _ in range(MAX_LAYOUTS):
-                html = render.print_html(book, env, created, profile, fixes)
-                pdf = render_pdf(html, paths.styles, fetcher, found, profile, book.meta.identifier)
-                learnt = _learn(book, pdf, fixes)
-                if learnt == fixes:
-                    break
-                step(f"Step 3: laying out the PDF again, {profile} profile (running heads, hyphenation)")
-                fixes = learnt
-            if first_pdf is None:
-                first_pdf = pdf
-                result.pages, result.anchors = pdf.page_count, pdf.anchors
+        others = profiles[1:]
+        with ProcessPoolExecutor(max_workers=len(others)) if others else _NoPool() as pool:
+            futures = {p: pool.submit(_profile_pdf, book, paths, p) for p in others}
+            step(f"Step 2: laying out the PDF, {profiles[0]} profile (WeasyPrint)")
+            first_pdf, fixes, warnings = _profile_pdf(book, paths, profiles[0], step)
+            outcomes = [(profiles[0], first_pdf, warnings)] + [(p, *_without_fixes(f.result())) for p, f in futures.items()]
+        for profile, pdf, warnings in outcomes:
+            found.items.extend(warnings)
             name = "pdf" if profile == "digital" else f"pdf-{profile}"
             result.written[name] = _atomic(paths.output / pdf_name(book.meta.slug, profile), pdf.data)
+        result.pages, result.anchors = first_pdf.page_count, first_pdf.anchors
     if "html" in formats:
+        env = render.environment(paths.templates)
         folder = paths.output / f"{book.meta.slug}-html"
-        _write_html(folder, render.print_html(book, env, created, profiles[0], fixes), paths.styles, package_fonts())
+        _write_html(folder, render.print_html(book, env, source_time(book), profiles[0], fixes), paths.styles, package_fonts())
         result.written["html"] = folder
     return first_pdf
+
+
+def _profile_pdf(
+    book: Book, paths: Paths, profile: str, step: Callable[[str], None] = lambda s: None
+) -> tuple[Any, Any, list[Any]]:
+    """Lay out until the layout teaches nothing new (see ``render.LayoutFixes``), then
+    write the PDF once.  Runs in the main process or in a worker."""
+    from . import render
+    from .writers.fetch import BoundedFetcher
+    from .writers.pdf import lay_out, write
+
+    found = Collector()
+    env = render.environment(paths.templates)
+    created = source_time(book)
+    fetcher = BoundedFetcher([paths.manuscript, paths.styles, paths.templates], paths.styles)
+    fixes = render.LayoutFixes()
+    for _ in range(MAX_LAYOUTS):
+        layout = lay_out(render.print_html(book, env, created, profile, fixes), paths.styles, fetcher, found)
+        learnt = _learn(book, layout, fixes)
+        if learnt == fixes:
+            break
+        step(f"Step 3: laying out the PDF again, {profile} profile (running heads, hyphenation)")
+        fixes = learnt
+    layout.data = write(layout, profile, book.meta.identifier, paths.styles, found)
+    layout.document = None  # not needed any more (and not picklable across processes)
+    return layout, fixes, found.items
+
+
+def _without_fixes(outcome: tuple[Any, Any, list[Any]]) -> tuple[Any, list[Any]]:
+    return outcome[0], outcome[2]
+
+
+class _NoPool:
+    """Stands in for a process pool when there is a single profile."""
+
+    def __enter__(self) -> _NoPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
 
 
 def _build_epub(book: Book, paths: Paths, first_pdf: Any, cache: Any, result: Result) -> Path:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ class PdfResult:
     hyphen_runs: frozenset[str]  # ids of paragraphs with more than two hyphenated lines in a row
     starts: list[PageStart | None]  # what each page begins with (None: an empty page)
     page_digests: list[str]  # a digest of each page's text, for the change report
+    document: Any = field(default=None, repr=False, compare=False)  # WeasyPrint's laid-out document
 
 
 @dataclass(frozen=True)
@@ -65,24 +66,16 @@ class _WeasyLog(logging.Handler):
         self.found.warning(Code.ENGINE_WARNING, Loc(str(self.styles)), f"WeasyPrint: {message}")
 
 
-def render_pdf(
-    html: str,
-    styles: Path,
-    fetcher: BoundedFetcher,
-    found: Collector,
-    profile: str = "digital",
-    identifier: str = "",
-    main_id: str = "letters",
-) -> PdfResult:
+def lay_out(html: str, styles: Path, fetcher: BoundedFetcher, found: Collector, main_id: str = "letters") -> PdfResult:
+    """Lay the HTML out (no PDF written yet): where everything lands, page by page."""
     import weasyprint
-    from pypdf import PdfReader, PdfWriter
+    from pypdf._page_labels import number2lowercase_roman_numeral
 
     logger = logging.getLogger("weasyprint")
     handler = _WeasyLog(found, styles)
     logger.addHandler(handler)
     try:
         document = weasyprint.HTML(string=html, base_url=styles.resolve().as_uri() + "/", url_fetcher=fetcher).render()
-        raw = document.write_pdf(pdf_variant=VARIANTS[profile])
     except RefusedResource as exc:
         refused = Collector()
         refused.error(Code.RESOURCE_REFUSED, Loc(str(styles.resolve())), f"the stylesheets ask for {exc.url}: {exc.why}")
@@ -94,26 +87,33 @@ def render_pdf(
         for anchor in page.anchors:
             anchors.setdefault(anchor, index)
     main_start = anchors.get(main_id, 0)
+    count = len(document.pages)
+    # The folios as the page labels will give them (pypdf's own numeral helper).
+    labels = [number2lowercase_roman_numeral(i + 1) if i < main_start else str(i - main_start + 1) for i in range(count)]
+    return PdfResult(
+        b"", count, anchors, main_start, labels, hyphen_runs(document), page_starts(document), page_digests(document), document
+    )
 
+
+def write(layout: PdfResult, profile: str, identifier: str, styles: Path, found: Collector) -> bytes:
+    """The laid-out document as PDF bytes in ``profile``, with page labels and fixed ids."""
+    from pypdf import PdfReader, PdfWriter
+
+    logger = logging.getLogger("weasyprint")
+    handler = _WeasyLog(found, styles)
+    logger.addHandler(handler)
+    try:
+        raw = layout.document.write_pdf(pdf_variant=VARIANTS[profile])
+    finally:
+        logger.removeHandler(handler)
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(raw)))
-    if main_start > 0:
-        writer.set_page_label(0, main_start - 1, style="/r", start=1)
-    writer.set_page_label(main_start, len(document.pages) - 1, style="/D", start=1)
+    if layout.main_start > 0:
+        writer.set_page_label(0, layout.main_start - 1, style="/r", start=1)
+    writer.set_page_label(layout.main_start, layout.page_count - 1, style="/D", start=1)
     _fixed_identifiers(writer, f"{identifier}#{profile}")
     out = io.BytesIO()
     writer.write(out)
-    data = out.getvalue()
-    labels = list(PdfReader(io.BytesIO(data)).page_labels)
-    return PdfResult(
-        data,
-        len(document.pages),
-        anchors,
-        main_start,
-        labels,
-        hyphen_runs(document),
-        page_starts(document),
-        page_digests(document),
-    )
+    return out.getvalue()
 
 
 def page_digests(document: Any) -> list[str]:
