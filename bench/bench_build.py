@@ -1,14 +1,21 @@
-"""Time `publish build` on the shipped edition against bare WeasyPrint on the same HTML.
+"""Benchmarks of `publish build`, each as a ratio to a reference measured in the same run.
 
-Each figure is the median of 5 runs (wall time of a fresh process, imports included),
-measured in the same run, and printed as a ratio to bare WeasyPrint.  Writes the table
-to bench/README.md.  Run from the project root:  .venv/bin/python bench/bench_build.py
+For each corpus (the edition at 1x, and scaled copies from bench/corpus.py), every
+command runs as a fresh process (imports included), RUNS times; the table gives the
+median, the spread and the peak memory (max RSS) of the process.  References: bare
+WeasyPrint rendering the same final HTML (`publish build --format html`), and pandoc
+(PyPI pypandoc-binary) turning the same letters, as one Markdown file, into an EPUB.
+
+Run from the project root:  .venv/bin/python bench/bench_build.py [--scales 1,10] [--runs 5]
+It rewrites bench/README.md.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -16,56 +23,132 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import make, markdown  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
-RUNS = 5
+PY = sys.executable
 
 
-def timed(cmd: list[str]) -> tuple[float, float, float]:
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), min(times), max(times)
+def run(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Wall time and peak RSS (MB) of one process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    if status != 0:
+        raise RuntimeError(f"{cmd} failed: {proc.stderr.read().decode() if proc.stderr else ''}")
+    return elapsed, usage.ru_maxrss // 1024
+
+
+def timed(make_cmd, runs: int, env: dict[str, str], before=None) -> tuple[float, float, float, int]:
+    times, peak = [], 0
+    for i in range(runs):
+        if before:
+            before(i)
+        t, rss = run(make_cmd(i), env)
+        times.append(t)
+        peak = max(peak, rss)
+    return statistics.median(times), min(times), max(times), peak
+
+
+def bench_corpus(scale: int, runs: int, work: Path, env: dict[str, str]) -> list[tuple[str, tuple, str]]:
+    ms = make(scale, work / f"ms-{scale}") if scale > 1 else ROOT / "manuscript"
+    common = ["--styles", str(ROOT / "styles"), "--templates", str(ROOT / "templates")]
+    html_out = work / f"html-{scale}"
+    subprocess.run(
+        [PY, "-m", "publish", "build", str(ms), "-o", str(html_out), "--format", "html", *common],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
+    html = next(html_out.glob("*-html/*.html"))
+    md = work / f"corpus-{scale}.md"
+    md.write_text(markdown(ms), encoding="utf-8")
+    import pypandoc
+
+    pandoc = pypandoc.get_pandoc_path()
+
+    def publish(*extra: str):
+        return lambda i: [
+            PY,
+            "-m",
+            "publish",
+            "build",
+            str(ms),
+            "-o",
+            str(work / f"out-{scale}-{'-'.join(extra) or 'both'}-{i}"),
+            *common,
+            *extra,
+        ]
+
+    rows = []
+    bare = timed(
+        lambda i: [PY, "-c", f"import weasyprint; weasyprint.HTML(filename={str(html)!r}).write_pdf({str(work / 'bare.pdf')!r})"],
+        runs,
+        env,
+    )
+    rows.append(("bare WeasyPrint, same HTML", bare, "ref"))
+    pan = timed(lambda i: [pandoc, str(md), "-o", str(work / "pandoc.epub"), "--metadata", "title=Letters"], runs, env)
+    rows.append(("pandoc, Markdown to EPUB", pan, "ref"))
+    rows.append(("publish build (PDF + EPUB)", timed(publish(), runs, env), "bare"))
+    rows.append(("publish build --format pdf", timed(publish("--format", "pdf"), runs, env), "bare"))
+    rows.append(
+        ("publish build --format pdf --profile print", timed(publish("--format", "pdf", "--profile", "print"), runs, env), "bare")
+    )
+    rows.append(
+        ("publish build, both profiles + EPUB", timed(publish("--profile", "digital", "--profile", "print"), runs, env), "bare")
+    )
+    rows.append(("publish build --format epub", timed(publish("--format", "epub"), runs, env), "pandoc"))
+
+    # The editor's loop, against the full build (same output folder, so the cache is used).
+    loop_ms = work / f"loop-{scale}"
+    shutil.rmtree(loop_ms, ignore_errors=True)
+    shutil.copytree(ms, loop_ms)
+    loop_out = work / f"loop-out-{scale}"
+    loop_cmd = [PY, "-m", "publish", "build", str(loop_ms), "-o", str(loop_out), *common]
+    run(loop_cmd, env)
+    rows.append(("no-op rebuild", timed(lambda i: loop_cmd, runs, env), "full"))
+    letter = sorted((loop_ms / "letters").glob("09-*.md"))[0]
+
+    def correct(i: int) -> None:
+        text = letter.read_text(encoding="utf-8")
+        a, b = ("It gives me great pleasure", "It gives me very great pleasure")
+        letter.write_text(text.replace(a, b) if a in text else text.replace(b, a), encoding="utf-8")
+
+    rows.append(("one-word correction rebuild", timed(lambda i: loop_cmd, runs, env, before=correct), "full"))
+    return rows, bare, pan
 
 
 def main() -> None:
-    os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
-    py = sys.executable
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scales", default="1,10")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000", PUBLISH_PROGRESS="plain")
+    out = ["| corpus | what | median s | min–max s | peak MB | ratio |", "|---|---|---|---|---|---|"]
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp)
-        subprocess.run([py, "-m", "publish", "build", "manuscript", "-o", str(out), "--format", "html"], check=True, cwd=ROOT)
-        html = next(out.glob("*-html/*.html"))
-        bare = [py, "-c", f"import weasyprint; weasyprint.HTML(filename={str(html)!r}).write_pdf({str(out / 'bare.pdf')!r})"]
-        rows = [
-            ("bare WeasyPrint, same HTML (reference)", timed(bare)),
-            ("publish build (PDF + EPUB)", timed([py, "-m", "publish", "build", "manuscript", "-o", str(out / "both")])),
-            (
-                "publish build --format pdf",
-                timed([py, "-m", "publish", "build", "manuscript", "-o", str(out / "pdf"), "--format", "pdf"]),
-            ),
-            (
-                "publish build --format epub",
-                timed([py, "-m", "publish", "build", "manuscript", "-o", str(out / "epub"), "--format", "epub"]),
-            ),
-        ]
-    ref = rows[0][1][0]
-    lines = [
-        "| what | median s | min-max s | ratio to bare WeasyPrint |",
-        "|---|---|---|---|",
-    ]
-    for name, (med, lo, hi) in rows:
-        lines.append(f"| {name} | {med:.2f} | {lo:.2f}-{hi:.2f} | {med / ref:.2f} |")
-    table = "\n".join(lines)
+        for scale in (int(s) for s in args.scales.split(",")):
+            rows, bare, pan = bench_corpus(scale, args.runs, Path(tmp), env)
+            full = next(r[1][0] for r in rows if r[0] == "publish build (PDF + EPUB)")
+            for name, (med, lo, hi, rss), against in rows:
+                ref = {"ref": None, "bare": bare[0], "pandoc": pan[0], "full": full}[against]
+                ratio = (
+                    f"{med / ref:.2f} × {'bare WeasyPrint' if against == 'bare' else against if against != 'full' else 'full build'}"
+                    if ref
+                    else "reference"
+                )
+                out.append(f"| {scale}x | {name} | {med:.2f} | {lo:.2f}–{hi:.2f} | {rss} | {ratio} |")
+                print(out[-1], flush=True)
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    print(table)
-    readme = ROOT / "bench" / "README.md"
-    readme.write_text(
+    (ROOT / "bench" / "README.md").write_text(
         "# Benchmarks\n\n"
-        "`bench/bench_build.py` times fresh processes (imports included), median of "
-        f"{RUNS} runs, against bare WeasyPrint rendering the same final HTML "
-        "(`publish build --format html`) in the same run.\n\n"
-        f"Last run: {time.strftime('%Y-%m-%d')}, {machine}.\n\n{table}\n"
+        "`.venv/bin/python bench/bench_build.py` (after `make test`, which installs the bench's pandoc): "
+        f"fresh processes, imports included, median of {args.runs} runs, peak memory of the process; "
+        "references measured in the same run: bare WeasyPrint on the same final HTML, pandoc on the same "
+        "letters as one Markdown file.  Corpora: the edition (1x) and copies of its letters (bench/corpus.py), "
+        "divided into parts by year.\n\n"
+        f"Last run: {time.strftime('%Y-%m-%d')}, {machine}.\n\n" + "\n".join(out) + "\n"
     )
 
 

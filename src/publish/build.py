@@ -261,7 +261,32 @@ def _learn(book: Book, pdf: Any, fixes: Any) -> Any:
     from .writers.pdf import endnote_heads
 
     heads = endnote_heads(book, pdf) if book.settings.notes_print == "endnotes" else {}
-    return LayoutFixes(tuple(sorted(heads.items())), fixes.no_hyphens | pdf.hyphen_runs)
+    classes: dict[str, set[str]] = {k: set(v.split()) for k, v in fixes.classes}
+    for paragraph in pdf.hyphen_runs:
+        classes.setdefault(paragraph, set()).add("no-hyphens")
+    if book.settings.notes_print == "footnotes":
+        for paragraph in _misplaced_footnotes(book, pdf):
+            classes.setdefault(paragraph, set()).add("note-break")
+    return LayoutFixes(tuple(sorted(heads.items())), tuple(sorted((k, " ".join(sorted(v))) for k, v in classes.items())))
+
+
+def _misplaced_footnotes(book: Book, pdf: Any) -> list[str]:
+    """Paragraphs whose first call of a note is not on the page where the note landed
+    (or the note did not land at all: WeasyPrint 70 can drop a footnote it deferred)."""
+    from .model import NoteRef
+    from .walk import inline_nodes
+
+    out = []
+    for item in (*book.front, *book.all_letters):
+        for block in item.blocks:
+            paragraphs = [p for entry in block.items for p in entry] if hasattr(block, "items") else [block]
+            for p in paragraphs:
+                for node in inline_nodes([p]):
+                    if isinstance(node, NoteRef) and node.call == 1:
+                        call = pdf.anchors.get(f"{node.note_id}-call-1")
+                        if pdf.anchors.get(node.note_id) != call:
+                            out.append(p.id)
+    return out
 
 
 def _check_output(folder: Path) -> None:

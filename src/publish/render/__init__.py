@@ -93,19 +93,20 @@ def context(book: Book, created: dt.datetime) -> dict[str, Any]:
         "meta": book.meta,
         "settings": book.settings,
         "created": created,
-        "no_hyphens": frozenset(),
+        "layout_classes": {},
         "page_marks": {},
     }
 
 
 @dataclass(frozen=True)
 class LayoutFixes:
-    """What a first layout teaches the next: the endnotes' running heads (note id ->
-    "Notes to pages x–y") and the paragraphs to set without hyphenation because the
-    engine hyphenated more than two lines in a row there."""
+    """What a layout teaches the next: the endnotes' running heads (note id -> "Notes to
+    pages x–y"), and classes for paragraphs the engine set badly (paragraph id -> class):
+    ``no-hyphens`` where it hyphenated more than two lines in a row, ``note-break`` where
+    a footnote did not land on the page of its call."""
 
     endnote_heads: tuple[tuple[str, str], ...] = ()
-    no_hyphens: frozenset[str] = frozenset()
+    classes: tuple[tuple[str, str], ...] = ()
 
 
 def print_html(
@@ -113,7 +114,7 @@ def print_html(
 ) -> str:
     """``profile``: digital or print; ``fixes``: learnt from an earlier layout."""
     ctx = context(book, created)
-    ctx.update(profile=profile, endnote_heads=dict(fixes.endnote_heads), no_hyphens=fixes.no_hyphens)
+    ctx.update(profile=profile, endnote_heads=dict(fixes.endnote_heads), layout_classes=dict(fixes.classes))
     return _render(env, "pdf/book.html.j2", **ctx)
 
 
