@@ -21,7 +21,7 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 
 setup: $(BIN)/python system-deps
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -e '.[test,dask]'
 
 # DAISY Ace from npm, pinned by tools/ace/package-lock.json; Puppeteer must not
 # download its own browser (it cannot here): Ace runs on Debian's Chromium.

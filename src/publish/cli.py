@@ -21,7 +21,13 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="publish", description="Build a structured manuscript into a print PDF and an EPUB 3.")
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="build the book into the output folder")
-    b.add_argument("manuscript", nargs="?", default="manuscript", type=Path, help="manuscript folder (default: manuscript)")
+    b.add_argument(
+        "manuscript",
+        nargs="*",
+        default=[Path("manuscript")],
+        type=Path,
+        help="manuscript folder(s) (default: manuscript); several build in parallel",
+    )
     b.add_argument("-o", "--output", type=Path, default=Path("output"), help="output folder (default: output)")
     b.add_argument("--format", action="append", choices=("pdf", "epub", "html"), help="build only this format (repeatable)")
     b.add_argument(
@@ -34,6 +40,10 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--templates", type=Path, help="templates folder (default: the manuscript's, else the project's)")
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
     b.add_argument("--report", type=Path, help="write what changed since the last build to this JSON file")
+    b.add_argument(
+        "--scheduler",
+        help="with several manuscripts: 'local' (a Dask LocalCluster) or a Dask scheduler address; needs publish[dask]",
+    )
     pr = sub.add_parser("proof", help="render a PDF's pages to PNG and a contact sheet")
     pr.add_argument("pdf", type=Path, help="the PDF to proof")
     pr.add_argument("-o", "--output", type=Path, help="folder for the PNG files (default: <pdf>-proof)")
@@ -126,7 +136,25 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _catalogue(args: argparse.Namespace) -> int:
+    from .catalogue import build_catalogue
+
+    formats = tuple(args.format or ("pdf", "epub"))
+    profiles = tuple(dict.fromkeys(args.profile or ("digital",)))
+    outcomes = build_catalogue(args.manuscript, args.output, formats, profiles, args.styles, args.templates, args.scheduler)
+    for o in outcomes:
+        if o.errors:
+            for e in o.errors:
+                print(e if e.startswith("/") else f"{o.manuscript}/{e}", file=sys.stderr)
+        else:
+            print(f"{o.manuscript}: " + ("up to date" if o.skipped else ", ".join(sorted(o.written.values()))), file=sys.stderr)
+    return max((o.exit_code for o in outcomes), default=0)
+
+
 def _build(args: argparse.Namespace) -> int:
+    if len(args.manuscript) > 1 or args.scheduler:
+        return _catalogue(args)
+    args.manuscript = args.manuscript[0]
     from rich.console import Console
 
     from .build import Paths, build

@@ -1,0 +1,72 @@
+"""Several manuscripts in one command: local processes, and the Dask backend on a
+dask.distributed LocalCluster (both on this machine)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from publish.cli import main
+
+from .conftest import EPOCH, ROOT
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def shelf(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    root = tmp_path_factory.mktemp("shelf")
+    a, b = root / "notes-book", root / "tiny"
+    shutil.copytree(FIXTURES / "notes-book", a)
+    shutil.copytree(FIXTURES / "catalogue" / "bom-and-crlf-accepted", b)
+    (b / "expected.yaml").unlink()
+    return [a, b]
+
+
+def _args(shelf: list[Path], out: Path, *extra: str) -> list[str]:
+    return [
+        "build",
+        *map(str, shelf),
+        "-o",
+        str(out),
+        "--styles",
+        str(ROOT / "styles"),
+        "--templates",
+        str(ROOT / "templates"),
+        *extra,
+    ]
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_two_manuscripts_in_parallel_processes(shelf, tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    assert main(_args(shelf, tmp_path)) == 0
+    assert (tmp_path / "notes-book" / "notes-book.pdf").exists() and (tmp_path / "notes-book" / "notes-book.epub").exists()
+    assert (tmp_path / "tiny" / "tiny.pdf").exists() and (tmp_path / "tiny" / "tiny.epub").exists()
+
+
+def test_a_broken_manuscript_does_not_stop_the_others(shelf, tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    broken = tmp_path / "broken"
+    shutil.copytree(FIXTURES / "catalogue" / "xref-unknown", broken)
+    assert main(_args([shelf[1], broken], tmp_path / "out")) == 2
+    err = capsys.readouterr().err
+    assert "X001" in err and "broken/letters/02-b.md:20" in err
+    assert (tmp_path / "out" / "tiny" / "tiny.epub").exists()
+
+
+def test_dask_local_cluster_builds_the_same_files(shelf, tmp_path: Path, monkeypatch) -> None:
+    pytest.importorskip("distributed", reason="the Dask backend is optional: pip install publish[dask]")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    assert os.environ["SOURCE_DATE_EPOCH"] == EPOCH
+    assert main(_args(shelf, tmp_path / "dask", "--scheduler", "local")) == 0
+    assert main(_args(shelf, tmp_path / "local")) == 0
+    for name in ("notes-book/notes-book.pdf", "notes-book/notes-book.epub", "tiny/tiny.pdf", "tiny/tiny.epub"):
+        assert _digest(tmp_path / "dask" / name) == _digest(tmp_path / "local" / name), name
