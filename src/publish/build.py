@@ -274,18 +274,15 @@ def _misplaced_footnotes(book: Book, pdf: Any) -> list[str]:
     """Paragraphs whose first call of a note is not on the page where the note landed
     (or the note did not land at all: WeasyPrint 70 can drop a footnote it deferred)."""
     from .model import NoteRef
-    from .walk import inline_nodes
+    from .walk import inline_nodes, paragraphs
 
     out = []
     for item in (*book.front, *book.all_letters):
-        for block in item.blocks:
-            paragraphs = [p for entry in block.items for p in entry] if hasattr(block, "items") else [block]
-            for p in paragraphs:
-                for node in inline_nodes([p]):
-                    if isinstance(node, NoteRef) and node.call == 1:
-                        call = pdf.anchors.get(f"{node.note_id}-call-1")
-                        if pdf.anchors.get(node.note_id) != call:
-                            out.append(p.id)
+        for p in paragraphs(item.blocks):
+            for node in inline_nodes([p]):
+                if isinstance(node, NoteRef) and node.call == 1:
+                    if pdf.anchors.get(node.note_id) != pdf.anchors.get(f"{node.note_id}-call-1"):
+                        out.append(p.id)
     return out
 
 

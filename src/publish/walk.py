@@ -91,3 +91,24 @@ def _map_nodes(nodes: Iterable[Any], fn: Callable[[Any], Any]) -> tuple[Any, ...
             node = replace(node, children=_map_nodes(node.children, fn))
         out.append(fn(node))
     return tuple(out)
+
+
+def paragraphs(blocks: Iterable[Any]) -> Iterator[Paragraph]:
+    """Every paragraph of ``blocks``, those of list items included, in reading order."""
+    for block in blocks:
+        if isinstance(block, ListBlock):
+            for entry in block.items:
+                yield from entry
+        else:
+            yield block
+
+
+def map_items(book: Any, fn: Callable[[Any], Any]) -> Any:
+    """The book with ``fn`` applied to each division and letter, in reading order
+    (front matter, letters, appendix)."""
+    return replace(
+        book,
+        front=tuple(fn(d) for d in book.front),
+        letters=tuple(fn(x) for x in book.letters),
+        appendix=tuple(fn(x) for x in book.appendix),
+    )

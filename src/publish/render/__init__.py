@@ -18,7 +18,7 @@ import jinja2
 from ..diagnostics import Code, Collector, ManuscriptError
 from ..model import Book, Loc, NoteRef
 from ..transforms.xrefs import ENDNOTES_DOC
-from ..walk import inline_nodes
+from ..walk import inline_nodes, paragraphs
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,7 @@ def epub_documents(
         return sorted((k, v) for k, v in marks.items() if k in ids)
 
     def item_marks(x: Any) -> list[tuple[str, list[str]]]:
-        ids = {x.id, *(b.id for b in x.blocks), *(p.id for b in x.blocks if hasattr(b, "items") for e in b.items for p in e)}
+        ids = {x.id, *(b.id for b in x.blocks), *(p.id for p in paragraphs(x.blocks))}
         return own_marks(*ids, *(n.id for n in x.notes), *(f"emendation-{i}" for i in range(1, len(book.emendations) + 1)))
 
     def letter(x: Any) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..diagnostics import Collector
 from ..model import Book, ListBlock, Paragraph
+from ..walk import map_items
 
 
 def number_blocks(book: Book, found: Collector) -> Book:
@@ -28,9 +29,4 @@ def number_blocks(book: Book, found: Collector) -> Book:
 
         return replace(item, blocks=tuple(block(b) for b in item.blocks))
 
-    return replace(
-        book,
-        front=tuple(number(d) for d in book.front),
-        letters=tuple(number(x) for x in book.letters),
-        appendix=tuple(number(x) for x in book.appendix),
-    )
+    return map_items(book, number)

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..diagnostics import Code, Collector
 from ..model import Book, Text
-from ..walk import inline_nodes, map_inlines
+from ..walk import inline_nodes, map_inlines, map_items
 
 
 def apply_emendations(book: Book, found: Collector) -> Book:
@@ -43,11 +43,4 @@ def apply_emendations(book: Book, found: Collector) -> Book:
             blocks=map_inlines(item.blocks, fix),
             notes=tuple(replace(n, blocks=map_inlines(n.blocks, fix)) for n in item.notes),
         )
-    if not changed:
-        return book
-    return replace(
-        book,
-        front=tuple(changed.get(d.id, d) for d in book.front),
-        letters=tuple(changed.get(x.id, x) for x in book.letters),
-        appendix=tuple(changed.get(x.id, x) for x in book.appendix),
-    )
+    return map_items(book, lambda x: changed.get(x.id, x)) if changed else book

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..diagnostics import Collector
 from ..model import Book, NoteRef
-from ..walk import inline_nodes, map_inlines
+from ..walk import inline_nodes, map_inlines, map_items
 
 SYMBOLS = ("*", "†", "‡", "§", "‖", "¶")
 
@@ -59,10 +59,7 @@ def number_notes(book: Book, found: Collector) -> Book:
         )
         return replace(item, blocks=blocks, notes=notes)
 
-    front = tuple(number(d) for d in book.front)
-    letters = tuple(number(x) for x in book.letters)
-    appendix = tuple(number(x) for x in book.appendix)
-    return replace(book, front=front, letters=letters, appendix=appendix)
+    return map_items(book, number)
 
 
 def note_id(owner: str, label: str) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..model import Book, ListBlock, PageBreak, Paragraph
-from ..walk import insert_at, plain_text
+from ..walk import insert_at, map_items, paragraphs, plain_text
 from .xrefs import ENDNOTES_DOC
 
 #: Print elements without a document of their own in the EPUB, and where their pages go.
@@ -39,7 +39,7 @@ class Pagination:
 
 
 def paginate(book: Book, starts: list[Any], labels: list[str], anchors: dict[str, int]) -> Pagination:
-    docs, paragraphs = _places(book)
+    docs, known = _places(book)
     result = Pagination(book)
     inserts: dict[str, list[tuple[int, str]]] = {}
     pending: list[str] = []
@@ -48,7 +48,7 @@ def paginate(book: Book, starts: list[Any], labels: list[str], anchors: dict[str
         pending.append(labels[index])
         if start is None or start.element_id not in docs:
             continue
-        place = _place(start, index, paragraphs, anchors, inserts, result)
+        place = _place(start, index, known, anchors, inserts, result)
         for label in pending:
             _mark(place, label, inserts, result, docs)
         pending = []
@@ -64,7 +64,7 @@ def _places(book: Book) -> tuple[dict[str, str], dict[str, Paragraph]]:
     """Every element id a page can begin with -> its EPUB document; and the paragraphs."""
     docs = dict(SPECIAL_DOCS)
     docs.update({"letters": "letters.xhtml", "appendix": "appendix.xhtml"})
-    paragraphs: dict[str, Paragraph] = {}
+    found: dict[str, Paragraph] = {}
     for group in book.groups:
         if group.id:
             docs[group.id] = group.doc
@@ -74,24 +74,20 @@ def _places(book: Book) -> tuple[dict[str, str], dict[str, Paragraph]]:
             docs[note.id] = ENDNOTES_DOC if book.settings.notes_epub == "endnotes" else item.doc
         for block in item.blocks:
             docs[block.id] = item.doc
-            if isinstance(block, ListBlock):
-                for entry in block.items:
-                    for p in entry:
-                        docs[p.id] = item.doc
-                        paragraphs[p.id] = p
-            else:
-                paragraphs[block.id] = block
+        for p in paragraphs(item.blocks):
+            docs[p.id] = item.doc
+            found[p.id] = p
     holder = next((d.doc for d in book.front if d.appends == "emendations"), "")
     for i in range(1, len(book.emendations) + 1):
         docs[f"emendation-{i}"] = holder
-    return {k: v for k, v in docs.items() if v}, paragraphs
+    return {k: v for k, v in docs.items() if v}, found
 
 
 def _place(
-    start: Any, index: int, paragraphs: dict[str, Paragraph], anchors: dict[str, int], inserts: dict, result: Pagination
+    start: Any, index: int, known: dict[str, Paragraph], anchors: dict[str, int], inserts: dict, result: Pagination
 ) -> tuple[str, int | None]:
     """(element id, character offset inside it, or None for the element's start)."""
-    paragraph = paragraphs.get(start.element_id)
+    paragraph = known.get(start.element_id)
     if paragraph is None:
         return (start.element_id, None)
     if anchors.get(start.element_id, index) >= index:
@@ -138,9 +134,4 @@ def _insert(book: Book, inserts: dict[str, list[tuple[int, str]]]) -> Book:
     def item(x: Any) -> Any:
         return replace(x, blocks=tuple(block(b) for b in x.blocks))
 
-    return replace(
-        book,
-        front=tuple(item(d) for d in book.front),
-        letters=tuple(item(x) for x in book.letters),
-        appendix=tuple(item(x) for x in book.appendix),
-    )
+    return map_items(book, item)

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..diagnostics import Collector
 from ..model import Book, CrossRef
-from ..walk import map_inlines
+from ..walk import map_inlines, map_items
 
 #: The EPUB document that holds the notes when they are endnotes.
 ENDNOTES_DOC = "notes.xhtml"
@@ -57,9 +57,4 @@ def resolve_xrefs(book: Book, found: Collector) -> Book:
             notes=tuple(replace(n, blocks=map_inlines(n.blocks, resolve)) for n in item.notes),
         )
 
-    return replace(
-        book,
-        front=tuple(fix(d) for d in book.front),
-        letters=tuple(fix(x) for x in book.letters),
-        appendix=tuple(fix(x) for x in book.appendix),
-    )
+    return map_items(book, fix)
