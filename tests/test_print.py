@@ -209,3 +209,17 @@ def test_parts_by_year_in_the_epub(by_year) -> None:
     parts = nav.xpath("//x:nav[@epub:type='toc']/x:ol/x:li[x:a/@href='letters.xhtml']/x:ol/x:li", namespaces=NS)
     assert [p.xpath("string(x:a)", namespaces=NS) for p in parts] == ["1946", "1947", "1948", "1949"]
     assert [len(p.xpath("x:ol/x:li", namespaces=NS)) for p in parts] == [1, 7, 2, 1]
+
+
+def test_letters_on_new_pages_when_configured(tmp_path: Path) -> None:
+    ms = tmp_path / "manuscript"
+    shutil.copytree(FIXTURE, ms)
+    yaml = ms / "book.yaml"
+    yaml.write_text(yaml.read_text() + "print:\n  letters_new_page: true\n")
+    built = build_into(ms, tmp_path / "out", ("pdf",), ("digital",))
+    anchors = built.result.anchors
+    starts = [anchors[x.id] for x in built.result.book.letters]
+    assert len(set(starts)) == len(starts)
+    for letter, page in zip(built.result.book.letters[1:], starts[1:], strict=True):
+        previous_end = max(anchors[p.id] for p in built.result.book.letters[starts.index(page) - 1].blocks)
+        assert page > previous_end, letter.id
