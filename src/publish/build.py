@@ -7,11 +7,12 @@ and renamed into place, so a failed build leaves the previous outputs untouched.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,15 +101,25 @@ def build(
     strict: bool = False,
     step: Callable[[str], None] = lambda s: None,
     profiles: tuple[str, ...] = ("digital",),
+    layout: str = "units",
 ) -> Result:
     """Build ``formats`` into ``paths.output``.  Nothing is rendered when the cache says
-    the outputs were built from these very inputs and are intact (``Result.skipped``)."""
+    the outputs were built from these very inputs and are intact (``Result.skipped``).
+    ``layout``: ``units`` lays the PDF out in units in parallel processes and stitches
+    them (``writers/chunked.py``); ``single`` lays it out as one document (the
+    reference the units are tested against)."""
     from .cache import BuildCache, inputs_key
     from .parse import source_revision
 
     _check_output(paths.output)
     cache = BuildCache(paths.output)
-    options = {"formats": sorted(formats), "profiles": list(profiles), "strict": strict, "output": str(paths.output.resolve())}
+    options = {
+        "formats": sorted(formats),
+        "profiles": list(profiles),
+        "strict": strict,
+        "output": str(paths.output.resolve()),
+        "layout": layout,
+    }
     key = inputs_key(paths.manuscript, paths.styles, paths.templates, options, source_revision(paths.manuscript.resolve()))
     last = cache.up_to_date(key)
     if last is not None:
@@ -118,7 +129,8 @@ def build(
     found = Collector()
     book = load(paths.manuscript, found, strict)
     result = Result(book)
-    first_pdf = _build_pdf(book, paths, formats, profiles, found, result, step)
+    build_pdf = _build_pdf if layout == "single" else _build_pdf_units
+    first_pdf = build_pdf(book, paths, formats, profiles, found, result, step, cache)
     if "epub" in formats:
         step("Step 4: packaging the EPUB")
         result.written["epub"] = _build_epub(book, paths, first_pdf, cache, result)
@@ -142,6 +154,7 @@ def _build_pdf(
     found: Collector,
     result: Result,
     step: Callable[[str], None],
+    cache: Any = None,
 ) -> Any:
     """The PDF in each profile and the HTML it is rendered from; returns the first
     profile's layout (page numbers for the EPUB, the change report), or None.
@@ -173,6 +186,132 @@ def _build_pdf(
         _write_html(folder, render.print_html(book, env, source_time(book), profiles[0], fixes), paths.styles, package_fonts())
         result.written["html"] = folder
     return first_pdf
+
+
+def _build_pdf_units(
+    book: Book,
+    paths: Paths,
+    formats: tuple[str, ...],
+    profiles: tuple[str, ...],
+    found: Collector,
+    result: Result,
+    step: Callable[[str], None],
+    cache: Any = None,
+) -> Any:
+    """As ``_build_pdf``, each profile laid out in units (``writers/chunked.py``) on a
+    pool of processes, one per core; the profiles' rounds run side by side."""
+    if "pdf" not in formats and "html" not in formats:
+        return None
+    from concurrent.futures import ThreadPoolExecutor
+
+    from . import render
+
+    first_pdf, fixes = None, render.LayoutFixes()
+    if "pdf" in formats:
+        step("Step 2: laying out the PDF in units (WeasyPrint)")
+        with _unit_runner() as run, ThreadPoolExecutor(max_workers=len(profiles)) as threads:
+            futures = [threads.submit(_units_pdf, book, paths, p, run, cache, step) for p in profiles]
+            outcomes = [f.result() for f in futures]
+        for profile, (pdf, _guess, warnings) in zip(profiles, outcomes, strict=True):
+            found.items.extend(warnings)
+            name = "pdf" if profile == "digital" else f"pdf-{profile}"
+            result.written[name] = _atomic(paths.output / pdf_name(book.meta.slug, profile), pdf.data)
+        first_pdf, guess = outcomes[0][0], outcomes[0][1]
+        fixes = render.LayoutFixes(tuple(sorted(guess.heads.items())), tuple(sorted(guess.classes.items())))
+        result.pages, result.anchors = first_pdf.page_count, first_pdf.anchors
+    if "html" in formats:
+        from .writers.fetch import package_fonts
+
+        env = render.environment(paths.templates)
+        folder = paths.output / f"{book.meta.slug}-html"
+        _write_html(folder, render.print_html(book, env, source_time(book), profiles[0], fixes), paths.styles, package_fonts())
+        result.written["html"] = folder
+    return first_pdf
+
+
+@contextlib.contextmanager
+def _unit_runner() -> Iterator[Callable[[Callable[[Any], Any], list[Any]], list[Any]]]:
+    """Where the layout units run: ``run(fn, jobs)`` -> results, in order.
+
+    On a Dask worker (a catalogue built on a cluster), as tasks of the same cluster;
+    in a daemonic process (which may not start others), one after the other; else in
+    a pool of processes, one per core."""
+    try:
+        from distributed import get_worker, worker_client
+
+        get_worker()
+    except (ImportError, ValueError):
+        pass
+    else:
+        with worker_client() as client:
+            yield lambda fn, jobs: client.gather(client.map(fn, jobs, pure=False))
+        return
+    import multiprocessing
+
+    if multiprocessing.current_process().daemon:
+        yield lambda fn, jobs: [fn(job) for job in jobs]
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1, initializer=_warm_worker) as pool:
+        yield lambda fn, jobs: list(pool.map(fn, jobs))
+
+
+def _warm_worker() -> None:
+    """Workers import the engine while the main process reads the manuscript."""
+    import weasyprint  # noqa: F401
+
+
+def _units_pdf(
+    book: Book, paths: Paths, profile: str, run: Callable[..., list[Any]], cache: Any, step: Callable[[str], None]
+) -> tuple[Any, Any, list[Any]]:
+    """One profile's PDF from its layout units; the last build's page counts and folios
+    (kept in the cache) are the first guesses."""
+    import pickle
+
+    from . import render
+    from .writers import chunked
+
+    env = render.environment(paths.templates)
+    html = render.print_html(book, env, source_time(book), profile)
+    calls = tuple(_note_calls(book)) if book.settings.notes_print == "footnotes" else ()
+    allowed = (paths.manuscript, paths.styles, paths.templates)
+
+    def job(doc: str) -> chunked.UnitJob:
+        return chunked.UnitJob(doc, profile, paths.styles, allowed, calls)
+
+    def submit(jobs: list[chunked.UnitJob]) -> list[chunked.UnitLayout]:
+        return run(chunked.lay_out_unit, jobs)
+
+    heads_of = None
+    if book.settings.notes_print == "endnotes":
+        from .writers.pdf import PdfResult, endnote_heads
+
+        def heads_of(anchors: dict[str, int], labels: list[str]) -> dict[str, str]:
+            return endnote_heads(book, PdfResult(b"", len(labels), anchors, 0, labels, frozenset(), [], []))
+
+    guess_key = f"{book.meta.slug}-{profile}"
+    stored = cache.get("guess", guess_key) if cache is not None else None
+    guess = pickle.loads(stored) if stored else chunked.Guess()
+    seed = f"{book.meta.identifier}#{profile}"
+    pdf, guess, warnings, _ = chunked.render(html, profile, job, submit, cache, guess, heads_of, seed, step=step)
+    if cache is not None:
+        cache.put("guess", guess_key, pickle.dumps(guess))
+    return pdf, guess, warnings
+
+
+def _note_calls(book: Book) -> list[tuple[str, str]]:
+    """(paragraph id, note id) for the first call of each note."""
+    from .model import NoteRef
+    from .walk import inline_nodes, paragraphs
+
+    out = []
+    for item in (*book.front, *book.all_letters):
+        for p in paragraphs(item.blocks):
+            for node in inline_nodes([p]):
+                if isinstance(node, NoteRef) and node.call == 1:
+                    out.append((p.id, node.note_id))
+    return out
 
 
 def _profile_pdf(
@@ -273,17 +412,7 @@ def _learn(book: Book, pdf: Any, fixes: Any) -> Any:
 def _misplaced_footnotes(book: Book, pdf: Any) -> list[str]:
     """Paragraphs whose first call of a note is not on the page where the note landed
     (or the note did not land at all: WeasyPrint 70 can drop a footnote it deferred)."""
-    from .model import NoteRef
-    from .walk import inline_nodes, paragraphs
-
-    out = []
-    for item in (*book.front, *book.all_letters):
-        for p in paragraphs(item.blocks):
-            for node in inline_nodes([p]):
-                if isinstance(node, NoteRef) and node.call == 1:
-                    if pdf.anchors.get(node.note_id) != pdf.anchors.get(f"{node.note_id}-call-1"):
-                        out.append(p.id)
-    return out
+    return [p for p, note in _note_calls(book) if pdf.anchors.get(note) != pdf.anchors.get(f"{note}-call-1")]
 
 
 def _check_output(folder: Path) -> None:

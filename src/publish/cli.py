@@ -39,6 +39,12 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--styles", type=Path, help="styles folder (default: the manuscript's, else the project's)")
     b.add_argument("--templates", type=Path, help="templates folder (default: the manuscript's, else the project's)")
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    b.add_argument(
+        "--layout",
+        choices=("units", "single"),
+        default="units",
+        help="units (default): the PDF laid out in units in parallel and stitched; single: as one document",
+    )
     b.add_argument("--report", type=Path, help="write what changed since the last build to this JSON file")
     b.add_argument(
         "--scheduler",
@@ -166,11 +172,9 @@ def _build(args: argparse.Namespace) -> int:
     profiles = tuple(dict.fromkeys(args.profile or ("digital",)))
     if console.is_terminal and os.environ.get("PUBLISH_PROGRESS") != "plain":
         with console.status("building") as status:
-            result = build(paths, formats, strict=args.strict, step=lambda s: status.update(s), profiles=profiles)
+            result = build(paths, formats, args.strict, lambda s: status.update(s), profiles, args.layout)
     else:  # not a terminal: one line a step, so logs and supervisors can follow
-        result = build(
-            paths, formats, strict=args.strict, step=lambda s: print(s, file=sys.stderr, flush=True), profiles=profiles
-        )
+        result = build(paths, formats, args.strict, lambda s: print(s, file=sys.stderr, flush=True), profiles, args.layout)
     if result.skipped:
         console.print("nothing changed since the last build: outputs are up to date", highlight=False)
         if args.report:

@@ -74,6 +74,9 @@ class ManuscriptError(PublishError):
         self.diagnostics = sorted(diagnostics, key=lambda d: (d.loc.path, d.loc.line, d.loc.col))
         super().__init__("\n".join(str(d) for d in self.diagnostics))
 
+    def __reduce__(self) -> tuple[type, tuple[list[Diagnostic]]]:  # raised in a worker process
+        return (type(self), (self.diagnostics,))
+
 
 class OutputError(PublishError):
     """The output folder cannot be written."""

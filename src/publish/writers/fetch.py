@@ -44,6 +44,9 @@ class RefusedResource(FatalURLFetchingError):
         self.url = url
         self.why = why
 
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:  # raised in a worker process
+        return (type(self), (self.url, self.why))
+
 
 class BoundedFetcher(URLFetcher):
     def __init__(self, roots: list[Path], styles: Path):

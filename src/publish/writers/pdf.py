@@ -195,11 +195,10 @@ def hyphen_runs(document: Any, limit: int = 2) -> frozenset[str]:
 def _fixed_identifiers(writer: Any, seed: str) -> None:
     """Make the PDF/X identifiers reproducible.  WeasyPrint's PDF/X writer puts a random
     xmpMM:DocumentID in the XMP and derives the trailer /ID from the file holding it.
-    The DocumentID becomes a UUID of ``seed`` (the XMP packet edited as XML), and the
-    /ID a digest of ``seed`` and the pages' content, so it still changes with the text."""
+    The DocumentID becomes a UUID of ``seed`` (see ``fixed_xmp``), and the /ID a digest
+    of ``seed`` and the pages' content, so it still changes with the text."""
     import hashlib
 
-    from lxml import etree
     from pypdf.generic import ArrayObject, ByteStringObject, StreamObject
 
     root = writer._root_object
@@ -210,15 +209,23 @@ def _fixed_identifiers(writer: Any, seed: str) -> None:
         digest.update(page.get_contents().get_data())
     writer._ID = ArrayObject([ByteStringObject(digest.digest()), ByteStringObject(digest.digest())])
     stream = root["/Metadata"].get_object()
-    xml = etree.fromstring(stream.get_data())
+    assert isinstance(stream, StreamObject)
+    stream.set_data(fixed_xmp(stream.get_data(), seed))
+
+
+def fixed_xmp(xmp: bytes, seed: str) -> bytes:
+    """The XMP packet with its xmpMM:DocumentID replaced by a UUID of ``seed`` (edited as
+    XML; the tree, not the root element, is written back, so the xpacket processing
+    instructions around it stay)."""
+    from lxml import etree
+
+    xml = etree.fromstring(xmp)
     ids = xml.findall(".//{http://ns.adobe.com/xap/1.0/mm/}DocumentID")
     if not ids:
-        return
+        return xmp
     for element in ids:
         element.text = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, seed)}"
-    assert isinstance(stream, StreamObject)
-    # The tree, not the root element: the xpacket processing instructions around it stay.
-    stream.set_data(etree.tostring(xml.getroottree(), encoding="utf-8"))
+    return etree.tostring(xml.getroottree(), encoding="utf-8")
 
 
 def endnote_heads(book: Book, pdf: PdfResult) -> dict[str, str]:
