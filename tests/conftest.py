@@ -34,13 +34,17 @@ class Built:
 
 
 def build_into(
-    manuscript: Path, out: Path, formats: tuple[str, ...] = ("pdf", "epub", "html"), profiles: tuple[str, ...] = ("digital",)
+    manuscript: Path,
+    out: Path,
+    formats: tuple[str, ...] = ("pdf", "epub", "html"),
+    profiles: tuple[str, ...] = ("digital",),
+    layout: str = "units",
 ) -> Built:
     from publish.build import Paths, build, load
 
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
     paths = Paths.find(manuscript, out, ROOT / "styles", ROOT / "templates")
-    result = build(paths, formats, profiles=profiles)
+    result = build(paths, formats, profiles=profiles, layout=layout)
     slug = (result.book or load(manuscript)).meta.slug
     return Built(out, out / f"{slug}.pdf", out / f"{slug}.epub", out / f"{slug}-html" / f"{slug}.html", result)
 

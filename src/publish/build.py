@@ -63,6 +63,7 @@ class Result:
     skipped: bool = False  # nothing changed since the last build: nothing was rendered
     report: dict[str, Any] = field(default_factory=dict)  # what changed since the last build
     rendered_docs: list[str] = field(default_factory=list)  # EPUB documents rendered (not from the cache)
+    unit_rounds: dict[str, list[int]] = field(default_factory=dict)  # profile -> units laid out in each round
 
 
 def source_time(book: Book) -> dt.datetime:
@@ -212,8 +213,9 @@ def _build_pdf_units(
         with _unit_runner() as run, ThreadPoolExecutor(max_workers=len(profiles)) as threads:
             futures = [threads.submit(_units_pdf, book, paths, p, run, cache, step) for p in profiles]
             outcomes = [f.result() for f in futures]
-        for profile, (pdf, _guess, warnings) in zip(profiles, outcomes, strict=True):
+        for profile, (pdf, _guess, warnings, rounds) in zip(profiles, outcomes, strict=True):
             found.items.extend(warnings)
+            result.unit_rounds[profile] = rounds
             name = "pdf" if profile == "digital" else f"pdf-{profile}"
             result.written[name] = _atomic(paths.output / pdf_name(book.meta.slug, profile), pdf.data)
         first_pdf, guess = outcomes[0][0], outcomes[0][1]
@@ -264,7 +266,7 @@ def _warm_worker() -> None:
 
 def _units_pdf(
     book: Book, paths: Paths, profile: str, run: Callable[..., list[Any]], cache: Any, step: Callable[[str], None]
-) -> tuple[Any, Any, list[Any]]:
+) -> tuple[Any, Any, list[Any], list[int]]:
     """One profile's PDF from its layout units; the last build's page counts and folios
     (kept in the cache) are the first guesses."""
     import pickle
@@ -277,8 +279,8 @@ def _units_pdf(
     calls = tuple(_note_calls(book)) if book.settings.notes_print == "footnotes" else ()
     allowed = (paths.manuscript, paths.styles, paths.templates)
 
-    def job(doc: str) -> chunked.UnitJob:
-        return chunked.UnitJob(doc, profile, paths.styles, allowed, calls)
+    def job(doc: str, write: bool) -> chunked.UnitJob:
+        return chunked.UnitJob(doc, profile, paths.styles, allowed, calls, write)
 
     def submit(jobs: list[chunked.UnitJob]) -> list[chunked.UnitLayout]:
         return run(chunked.lay_out_unit, jobs)
@@ -294,10 +296,10 @@ def _units_pdf(
     stored = cache.get("guess", guess_key) if cache is not None else None
     guess = pickle.loads(stored) if stored else chunked.Guess()
     seed = f"{book.meta.identifier}#{profile}"
-    pdf, guess, warnings, _ = chunked.render(html, profile, job, submit, cache, guess, heads_of, seed, step=step)
+    pdf, guess, warnings, rounds = chunked.render(html, profile, job, submit, cache, guess, heads_of, seed, step=step)
     if cache is not None:
         cache.put("guess", guess_key, pickle.dumps(guess))
-    return pdf, guess, warnings
+    return pdf, guess, warnings, rounds
 
 
 def _note_calls(book: Book) -> list[tuple[str, str]]:

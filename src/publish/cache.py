@@ -18,7 +18,18 @@ from pathlib import Path
 from typing import Any
 
 PACKAGE = Path(__file__).resolve().parent
-ENGINES = ("weasyprint", "ebooklib", "pypdf", "pikepdf", "lxml", "pypdfium2", "jinja2", "markdown-it-py", "mdit-py-plugins", "fontpkg-eb-garamond")
+ENGINES = (
+    "weasyprint",
+    "ebooklib",
+    "pypdf",
+    "pikepdf",
+    "lxml",
+    "pypdfium2",
+    "jinja2",
+    "markdown-it-py",
+    "mdit-py-plugins",
+    "fontpkg-eb-garamond",
+)
 
 
 def tree_digest(*folders: Path, suffixes: tuple[str, ...] = ()) -> str:

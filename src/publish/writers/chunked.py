@@ -41,6 +41,7 @@ class UnitJob:
     styles: Path
     allowed: tuple[Path, ...]
     note_calls: tuple[tuple[str, str], ...]  # (paragraph id, note id) of each note's first call
+    write: bool = True  # False: laid out for its page count only
 
 
 @dataclass
@@ -77,6 +78,9 @@ def lay_out_unit(job: UnitJob) -> UnitLayout:
         for k, v in new.items():
             learnt[k] = " ".join(sorted({*learnt.get(k, "").split(), *v.split()}))
         html = _with_classes(html, new)
+    levels = [b[0] for page in layout.document.pages for b in page.bookmarks]
+    if not job.write:
+        return UnitLayout(b"", layout.page_count, layout.anchors, [], [], layout.hyphen_runs, levels, learnt, found.items)
     import logging
 
     logger = logging.getLogger("weasyprint")
@@ -86,7 +90,6 @@ def lay_out_unit(job: UnitJob) -> UnitLayout:
         data = layout.document.write_pdf(pdf_variant=VARIANTS[job.profile])
     finally:
         logger.removeHandler(handler)
-    levels = [b[0] for page in layout.document.pages for b in page.bookmarks]
     return UnitLayout(
         data,
         layout.page_count,
@@ -123,7 +126,7 @@ class Guess:
 def render(
     html: str,
     profile: str,
-    job: Callable[[str], UnitJob],
+    job: Callable[[str, bool], UnitJob],
     submit: Callable[[list[UnitJob]], list[UnitLayout]],
     cache: Any,
     guess: Guess,
@@ -132,16 +135,20 @@ def render(
     main_id: str = "letters",
     step: Callable[[str], None] = lambda s: None,
 ) -> tuple[PdfResult, Guess, list[Diagnostic], list[int]]:
-    """The whole book's PDF from its units.  ``job`` makes a job from a unit's HTML,
+    """The whole book's PDF from its units.  ``job`` makes a job from a unit's HTML (and
+    whether to write it),
     ``submit`` lays jobs out (in parallel), ``heads_of`` computes the endnotes' running
-    heads from anchors and labels (None: footnotes); ``seed`` makes the XMP document id.  Returns the result, what to guess
-    next time, the warnings, and how many units each round laid out."""
+    heads from anchors and labels (None: footnotes); ``seed`` makes the XMP document
+    id.  Returns the result, what to guess next time, the warnings, and how many units
+    each round laid out."""
     from ..cache import digest
     from .stitch import Piece, stitch
 
     split = units_mod.split(html)
     n = len(split)
     counts = list(guess.counts) if len(guess.counts) == n else [0] * n
+    known = [c > 0 for c in counts]
+    main_unit = next((k for k in range(n) if main_id in split.ids[k]), 0)
     folios, heads = dict(guess.folios), dict(guess.heads)
     classes: dict[str, str] = {}
     made: list[str | None] = [None] * n
@@ -154,7 +161,12 @@ def render(
         # Without the classes learnt so far: a unit whose document changed learns its
         # own again from its first layout, as the single document does.
         docs = [units_mod.document(split, k, first[k], folios, None, attributes) for k in range(n)]
-        todo = [k for k in range(n) if docs[k] != made[k]]
+        # Exact: the unit's first folio and the folios it prints are known.  Others are
+        # laid out for their page count only (not written); a unit before the main
+        # group (the front matter) moves no one's folios, so it waits for its own.
+        exact = [all(known[main_unit:k]) and split.refs[k] <= folios.keys() for k in range(n)]
+        todo = [k for k in range(n) if docs[k] != made[k] or not results[k].pdf]  # type: ignore[union-attr]
+        todo = [k for k in todo if exact[k] or k >= main_unit] or todo
         if not todo:
             break
         keys = {k: digest("unit", profile, docs[k]) for k in todo}
@@ -168,19 +180,19 @@ def render(
         rounds.append(len(fresh))
         if fresh:
             step(f"laying out {len(fresh)} of {n} units ({profile})")
-        for k, laid in zip(fresh, submit([job(docs[k]) for k in fresh]), strict=True):
+        for k, laid in zip(fresh, submit([job(docs[k], exact[k]) for k in fresh]), strict=True):
             results[k] = laid
-            if cache is not None:
+            if cache is not None and laid.pdf:
                 cache.put("units", keys[k], pickle.dumps(laid))
         for k in todo:
             made[k] = docs[k]
-            counts[k] = results[k].page_count  # type: ignore[union-attr]
-        layout = _combine(split, results, main_id)  # type: ignore[arg-type]
+            counts[k], known[k] = results[k].page_count, True  # type: ignore[union-attr]
+        layout = _combine(split, results, main_id)
         folios = {ident: layout.labels[page] for ident, page in layout.anchors.items()}
         if heads_of is not None:
             heads = heads_of(layout.anchors, layout.labels)
     for laid in results:
-        assert laid is not None
+        assert laid is not None and laid.pdf
         warnings.extend(laid.warnings)
         classes.update(laid.classes)
     keep = _kept(split, counts)
@@ -193,7 +205,7 @@ def render(
 
 def _kept(split: units_mod.Units, counts: list[int]) -> list[int]:
     """Pages kept of each unit: all but the sentinel's, except in the last unit."""
-    return [c - 1 if k < len(split) - 1 else c for k, c in enumerate(counts)]
+    return [max(c - 1, 0) if k < len(split) - 1 else c for k, c in enumerate(counts)]
 
 
 def _first_folios(split: units_mod.Units, counts: list[int], main_id: str) -> list[int]:
@@ -207,10 +219,13 @@ def _first_folios(split: units_mod.Units, counts: list[int], main_id: str) -> li
     return folios
 
 
-def _combine(split: units_mod.Units, results: list[UnitLayout], main_id: str) -> PdfResult:
-    """The units' layouts as one book's: page indexes offset, sentinels dropped."""
+def _combine(split: units_mod.Units, results: list[UnitLayout | None], main_id: str) -> PdfResult:
+    """The units' layouts as one book's: page indexes offset, sentinels dropped (a unit
+    not laid out yet counts no pages)."""
     from pypdf._page_labels import number2lowercase_roman_numeral
 
+    empty = UnitLayout(b"", 0, {}, [], [], frozenset(), [])
+    results = [r or empty for r in results]
     keep = _kept(split, [r.page_count for r in results])
     anchors: dict[str, int] = {}
     starts: list[PageStart | None] = []

@@ -1,0 +1,122 @@
+"""The PDF laid out in units and stitched (the default) against the single-document
+render (``layout="single"``): the same pages, text, folios, links, bookmarks, boxes and
+structure, on the edition (both profiles) and on the 10x corpus; and the incremental
+path: a one-word correction lays out one unit again and gives the text a full build
+gives."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from .conftest import MANUSCRIPT, ROOT, build_into
+
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def facts(pdf: Path) -> dict[str, object]:
+    """What a reader or a printer sees of a PDF, read back with pypdf and pikepdf."""
+    import pikepdf
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(pdf))
+
+    def outline(items: list, depth: int = 0) -> list[tuple[int, str, int]]:
+        out: list[tuple[int, str, int]] = []
+        for item in items:
+            if isinstance(item, list):
+                out += outline(item, depth + 1)
+            else:
+                out.append((depth, item.title, reader.get_destination_page_number(item)))
+        return out
+
+    links = []
+    for index, page in enumerate(reader.pages):
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            rect = tuple(round(float(x), 1) for x in annot["/Rect"])
+            if "/Dest" in annot:
+                dest = reader.named_destinations[str(annot["/Dest"])]
+                links.append((index, str(annot["/Dest"]), reader.get_destination_page_number(dest), rect))
+            else:
+                links.append((index, str(annot["/A"]["/URI"]), -1, rect))
+    structure: Counter[str] = Counter()
+    with pikepdf.open(pdf) as doc:
+        if "/StructTreeRoot" in doc.Root:
+            stack = list(doc.Root.StructTreeRoot.K)
+            while stack:
+                element = stack.pop()
+                if isinstance(element, pikepdf.Dictionary) and "/S" in element:
+                    structure[str(element.S)] += 1
+                    kids = element.get("/K")
+                    stack += list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+            parents = sorted(int(p.obj.StructParents) for p in doc.pages)
+            assert parents == list(range(len(doc.pages))), "each page has its own entry in the parent tree"
+        fonts = {str(f.get("/BaseFont"))[8:] for p in doc.pages for f in p.Resources.get("/Font", {}).values()}
+    return {
+        "pages": [p.extract_text() for p in reader.pages],
+        "labels": list(reader.page_labels),
+        "outline": outline(reader.outline),
+        "links": links,
+        "boxes": [(tuple(p.mediabox), tuple(p.trimbox), tuple(p.bleedbox)) for p in reader.pages],
+        "structure": structure,
+        "fonts": fonts,
+        "output_intents": len(reader.trailer["/Root"].get("/OutputIntents", [])),
+    }
+
+
+def assert_same(units: Path, single: Path) -> None:
+    a, b = facts(units), facts(single)
+    for key in a:
+        if key == "pages":
+            for index, (x, y) in enumerate(zip(a[key], b[key], strict=True)):
+                assert x == y, f"page {index + 1} differs"
+        assert a[key] == b[key], key
+
+
+@pytest.fixture(scope="session")
+def single_edition(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    built = build_into(MANUSCRIPT, tmp_path_factory.mktemp("single"), ("pdf",), ("digital", "print"), layout="single")
+    return built.out
+
+
+def test_edition_in_units_has_several_units_laid_out_in_parallel(edition) -> None:
+    rounds = edition.result.unit_rounds["digital"]
+    assert rounds and max(rounds) >= 2
+
+
+def test_edition_in_units_equals_single_document(edition, single_edition: Path) -> None:
+    assert_same(edition.pdf, single_edition / "barta-sedova-letters.pdf")
+    assert facts(edition.pdf)["structure"]["/Link"] > 50  # type: ignore[index]
+
+
+def test_print_profile_in_units_equals_single_document(print_pdfs, single_edition: Path) -> None:
+    assert_same(print_pdfs[0], single_edition / "barta-sedova-letters-print.pdf")
+    assert facts(print_pdfs[0])["output_intents"] == 1
+
+
+def test_10x_corpus_in_units_equals_single_document(tmp_path: Path) -> None:
+    from corpus import make
+
+    corpus = make(10, tmp_path / "ms")
+    units = build_into(corpus, tmp_path / "units", ("pdf",))
+    single = build_into(corpus, tmp_path / "single", ("pdf",), layout="single")
+    assert len(units.result.unit_rounds["digital"]) >= 2  # first folios learnt in a first round
+    assert units.result.pages > 150
+    assert_same(units.pdf, single.pdf)
+
+
+def test_one_word_correction_lays_out_one_unit_and_gives_a_full_builds_text(tmp_path: Path, manuscript_copy: Path) -> None:
+    build_into(manuscript_copy, tmp_path / "out", ("pdf",))
+    letter = manuscript_copy / "letters" / "05-uc-1947-06-05.md"
+    text = letter.read_text(encoding="utf-8")
+    assert "the greatest importance" in text
+    letter.write_text(text.replace("the greatest importance", "the utmost importance", 1), encoding="utf-8")
+    again = build_into(manuscript_copy, tmp_path / "out", ("pdf",))
+    assert again.result.unit_rounds["digital"] == [1]
+    single = build_into(manuscript_copy, tmp_path / "single", ("pdf",), layout="single")
+    assert "utmost importance" in " ".join(facts(again.pdf)["pages"])  # type: ignore[arg-type]
+    assert_same(again.pdf, single.pdf)
