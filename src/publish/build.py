@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,15 +127,40 @@ def build(
     if last is not None:
         return Result(None, {Path(p).name: Path(p) for p in last["outputs"]}, skipped=True, report={"unchanged": True})
 
+    units = layout != "single" and "pdf" in formats
+    with _unit_runner() if units else contextlib.nullcontext() as run:  # workers start while we read
+        return _build(paths, formats, strict, step, profiles, layout, cache, key, run)
+
+
+def _build(
+    paths: Paths,
+    formats: tuple[str, ...],
+    strict: bool,
+    step: Callable[[str], None],
+    profiles: tuple[str, ...],
+    layout: str,
+    cache: Any,
+    key: str,
+    run: Any,
+) -> Result:
     step("Step 1: reading the manuscript")
     found = Collector()
     book = load(paths.manuscript, found, strict)
     result = Result(book)
-    build_pdf = _build_pdf if layout == "single" else _build_pdf_units
-    first_pdf = build_pdf(book, paths, formats, profiles, found, result, step, cache)
-    if "epub" in formats:
-        step("Step 4: packaging the EPUB")
-        result.written["epub"] = _build_epub(book, paths, first_pdf, cache, result)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as side:
+        # With the PDF laid out in other processes, this one draws the EPUB's cover
+        # meanwhile (the single document's layout runs here: then the cover waits).
+        cover = side.submit(_cover, book, paths, cache) if "epub" in formats and layout != "single" else None
+        if layout == "single":
+            first_pdf = _build_pdf(book, paths, formats, profiles, found, result, step, cache)
+        else:
+            first_pdf = _build_pdf_units(book, paths, formats, profiles, found, result, step, cache, run)
+        if "epub" in formats:
+            step("Step 4: packaging the EPUB")
+            drawn = cover.result() if cover is not None else _cover(book, paths, cache)
+            result.written["epub"] = _build_epub(book, paths, first_pdf, cache, result, drawn)
     result.warnings = found.items
     if strict and found.items:
         raise ManuscriptError(found.items)
@@ -198,6 +224,7 @@ def _build_pdf_units(
     result: Result,
     step: Callable[[str], None],
     cache: Any = None,
+    run: Any = None,
 ) -> Any:
     """As ``_build_pdf``, each profile laid out in units (``writers/chunked.py``) on a
     pool of processes, one per core; the profiles' rounds run side by side."""
@@ -210,7 +237,7 @@ def _build_pdf_units(
     first_pdf, fixes = None, render.LayoutFixes()
     if "pdf" in formats:
         step("Step 2: laying out the PDF in units (WeasyPrint)")
-        with _unit_runner() as run, ThreadPoolExecutor(max_workers=len(profiles)) as threads:
+        with ThreadPoolExecutor(max_workers=len(profiles)) as threads:
             futures = [threads.submit(_units_pdf, book, paths, p, run, cache, step) for p in profiles]
             outcomes = [f.result() for f in futures]
         for profile, (pdf, _guess, warnings, rounds) in zip(profiles, outcomes, strict=True):
@@ -251,17 +278,30 @@ def _unit_runner() -> Iterator[Callable[[Callable[[Any], Any], list[Any]], list[
     import multiprocessing
 
     if multiprocessing.current_process().daemon:
-        yield lambda fn, jobs: [fn(job) for job in jobs]
+
+        def serial(fn: Callable[[Any], Any], jobs: list[Any]) -> list[Any]:
+            with _ENGINE:
+                return [fn(job) for job in jobs]
+
+        yield serial
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1, initializer=_warm_worker) as pool:
+    # Workers come from a fork server that has imported the engine: not forked from this
+    # process, whose other threads (the cover's, a caller's) may hold locks a fork would
+    # copy locked.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["weasyprint", "publish.writers.chunked"])
+    pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=context)
+    # Start the fork server and the workers now, from another thread: the server imports
+    # WeasyPrint before it forks, and this one reads the manuscript meanwhile.
+    threading.Thread(target=lambda: [pool.submit(int) for _ in range(os.cpu_count() or 1)], daemon=True).start()
+    try:
         yield lambda fn, jobs: list(pool.map(fn, jobs))
-
-
-def _warm_worker() -> None:
-    """Workers import the engine while the main process reads the manuscript."""
-    import weasyprint  # noqa: F401
+    except BaseException:  # a manuscript error is reported without waiting for the workers
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def _units_pdf(
@@ -356,14 +396,36 @@ class _NoPool:
         return None
 
 
-def _build_epub(book: Book, paths: Paths, first_pdf: Any, cache: Any, result: Result) -> Path:
-    """The EPUB, with the print page numbers of ``first_pdf`` when there is one."""
+def _cover(book: Book, paths: Paths, cache: Any) -> bytes:
+    """The EPUB's cover image, drawn by WeasyPrint from a template, or from the cache."""
     from . import render
     from .cache import digest, tree_digest
+    from .writers.cover import cover_png
+    from .writers.fetch import BoundedFetcher
+
+    cover_key = digest(tree_digest(paths.templates), tree_digest(paths.styles), book.meta)
+    cover = cache.get("cover", cover_key)
+    if cover is None:
+        fetcher = BoundedFetcher([paths.manuscript, paths.styles, paths.templates], paths.styles)
+        with _ENGINE:
+            cover = cover_png(book, render.environment(paths.templates), paths.styles, fetcher)
+        cache.put("cover", cover_key, cover)
+    return cover
+
+
+#: WeasyPrint is not made to run in two threads of a process at once: the cover's thread
+#: and units laid out in this process (in a daemonic process) take turns.
+_ENGINE = threading.Lock()
+
+
+def _build_epub(book: Book, paths: Paths, first_pdf: Any, cache: Any, result: Result, cover: bytes) -> Path:
+    """The EPUB, with the print page numbers of ``first_pdf`` when there is one."""
+    from . import render
+    from .cache import tree_digest
     from .transforms.pages import paginate
-    from .writers.cover import cover_alt, cover_png
+    from .writers.cover import cover_alt
     from .writers.epub import write_epub
-    from .writers.fetch import BoundedFetcher, package_fonts
+    from .writers.fetch import package_fonts
 
     env = render.environment(paths.templates)
     created = source_time(book)
@@ -371,13 +433,6 @@ def _build_epub(book: Book, paths: Paths, first_pdf: Any, cache: Any, result: Re
     epub_book = pages.book if pages else book
     marks = pages.marks if pages else {}
     templates = tree_digest(paths.templates)
-
-    cover_key = digest(templates, tree_digest(paths.styles), book.meta)
-    cover = cache.get("cover", cover_key)
-    if cover is None:
-        fetcher = BoundedFetcher([paths.manuscript, paths.styles, paths.templates], paths.styles)
-        cover = cover_png(book, env, paths.styles, fetcher)
-        cache.put("cover", cover_key, cover)
 
     docs = render.epub_documents(epub_book, env, created, marks, cover_alt(book), cache=cache, templates_key=templates)
     result.rendered_docs = [d.name for d in docs if d.rendered]

@@ -111,6 +111,14 @@ class BuildCache:
         tmp.write_bytes(data)
         os.replace(tmp, folder / key)
 
+    def prune(self, kind: str, keep: set[str]) -> None:
+        """Remove the pieces of ``kind`` that are not in ``keep`` (what the last build used)."""
+        folder = self.dir / kind
+        if folder.is_dir():
+            for path in folder.iterdir():
+                if path.name not in keep:
+                    path.unlink(missing_ok=True)
+
 
 def digest(*parts: Any) -> str:
     """A key for a rendered piece: the digest of the reprs of what it is made from (the

@@ -60,9 +60,13 @@ def build_catalogue(
         for m in manuscripts
     ]
     if scheduler is None:
+        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=min(len(args), os.cpu_count() or 1)) as pool:
+        # From the fork server, as the layout units' workers (see build._unit_runner):
+        # a process forked from this one would inherit its fork server's state.
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(max_workers=min(len(args), os.cpu_count() or 1), mp_context=context) as pool:
             return list(pool.map(build_one, *zip(*args, strict=True)))
     return _with_dask(args, scheduler)
 

@@ -155,7 +155,7 @@ def render(
     results: list[UnitLayout | None] = [None] * n
     warnings: list[Diagnostic] = []
     rounds: list[int] = []
-    for _ in range(MAX_ROUNDS):
+    for round_ in range(MAX_ROUNDS):
         first = _first_folios(split, counts, main_id)
         attributes = {k: {"data-head": v} for k, v in heads.items()}
         # Without the classes learnt so far: a unit whose document changed learns its
@@ -164,7 +164,11 @@ def render(
         # Exact: the unit's first folio and the folios it prints are known.  Others are
         # laid out for their page count only (not written); a unit before the main
         # group (the front matter) moves no one's folios, so it waits for its own.
-        exact = [all(known[main_unit:k]) and split.refs[k] <= folios.keys() for k in range(n)]
+        # A document laid out before unchanged, or the last round: written anyway.
+        exact = [
+            (all(known[main_unit:k]) and split.refs[k] <= folios.keys()) or docs[k] == made[k] or round_ == MAX_ROUNDS - 1
+            for k in range(n)
+        ]
         todo = [k for k in range(n) if docs[k] != made[k] or not results[k].pdf]  # type: ignore[union-attr]
         todo = [k for k in todo if exact[k] or k >= main_unit] or todo
         if not todo:
@@ -172,7 +176,7 @@ def render(
         keys = {k: digest("unit", profile, docs[k]) for k in todo}
         fresh = []
         for k in todo:
-            hit = cache.get("units", keys[k]) if cache is not None else None
+            hit = cache.get(f"units-{profile}", keys[k]) if cache is not None else None
             if hit is not None:
                 results[k] = pickle.loads(hit)
             else:
@@ -183,7 +187,7 @@ def render(
         for k, laid in zip(fresh, submit([job(docs[k], exact[k]) for k in fresh]), strict=True):
             results[k] = laid
             if cache is not None and laid.pdf:
-                cache.put("units", keys[k], pickle.dumps(laid))
+                cache.put(f"units-{profile}", keys[k], pickle.dumps(laid))
         for k in todo:
             made[k] = docs[k]
             counts[k], known[k] = results[k].page_count, True  # type: ignore[union-attr]
@@ -200,6 +204,8 @@ def render(
     from .pdf import fixed_xmp
 
     layout.data = stitch(pieces, layout.main_start, lambda xml: fixed_xmp(xml, seed))
+    if cache is not None:  # the layouts of earlier versions of the units go
+        cache.prune(f"units-{profile}", {digest("unit", profile, doc) for doc in made if doc is not None})
     return layout, Guess(counts, folios, classes, heads), warnings, rounds
 
 

@@ -19,11 +19,13 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Code, Collector, ManuscriptError
 from ..model import Book, Loc
-from .fetch import BoundedFetcher, RefusedResource
+
+if TYPE_CHECKING:  # fetch.py imports WeasyPrint, which the main process of a units build needs not
+    from .fetch import BoundedFetcher
 
 #: Profile -> WeasyPrint's PDF variant.
 VARIANTS = {"digital": "pdf/ua-1", "print": "pdf/x-4"}
@@ -70,6 +72,8 @@ def lay_out(html: str, styles: Path, fetcher: BoundedFetcher, found: Collector, 
     """Lay the HTML out (no PDF written yet): where everything lands, page by page."""
     import weasyprint
     from pypdf._page_labels import number2lowercase_roman_numeral
+
+    from .fetch import RefusedResource
 
     logger = logging.getLogger("weasyprint")
     handler = _WeasyLog(found, styles)
@@ -235,11 +239,11 @@ def endnote_heads(book: Book, pdf: PdfResult) -> dict[str, str]:
     pages: dict[int, list[int]] = {}
     notes = [n for item in (*book.front, *book.all_letters) for n in item.notes]
     for note in notes:
-        if note.id in pdf.anchors:
-            calls = [pdf.anchors[f"{note.id}-call-{c}"] for c in range(1, note.calls + 1)]
-            pages.setdefault(pdf.anchors[note.id], []).extend(calls)
+        calls = [pdf.anchors.get(f"{note.id}-call-{c}") for c in range(1, note.calls + 1)]
+        if note.id in pdf.anchors and None not in calls:  # (a unit not laid out yet has no anchors)
+            pages.setdefault(pdf.anchors[note.id], []).extend(calls)  # type: ignore[arg-type]
     heads = {}
     for page, calls in pages.items():
         first, last = pdf.labels[min(calls)], pdf.labels[max(calls)]
         heads[page] = f"Notes to page {first}" if first == last else f"Notes to pages {first}–{last}"
-    return {n.id: heads[pdf.anchors[n.id]] for n in notes if n.id in pdf.anchors}
+    return {n.id: heads[pdf.anchors[n.id]] for n in notes if pdf.anchors.get(n.id) in heads}
