@@ -83,9 +83,9 @@ def single_edition(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built.out
 
 
-def test_edition_in_units_has_several_units_laid_out_in_parallel(edition) -> None:
-    rounds = edition.result.unit_rounds["digital"]
-    assert rounds and max(rounds) >= 2
+def test_edition_is_laid_out_in_units(edition) -> None:
+    layouts = edition.result.unit_layouts["digital"]
+    assert {k for k, final in layouts if final} == {0, 1, 2}  # front matter, letters, appendix
 
 
 def test_edition_in_units_equals_single_document(edition, single_edition: Path) -> None:
@@ -104,7 +104,8 @@ def test_10x_corpus_in_units_equals_single_document(tmp_path: Path) -> None:
     corpus = make(10, tmp_path / "ms")
     units = build_into(corpus, tmp_path / "units", ("pdf",))
     single = build_into(corpus, tmp_path / "single", ("pdf",), layout="single")
-    assert len(units.result.unit_rounds["digital"]) >= 2  # first folios learnt in a first round
+    layouts = units.result.unit_layouts["digital"]
+    assert len({k for k, _ in layouts}) == 7  # front, the letters' title, four parts by year, appendix
     assert units.result.pages > 150
     assert_same(units.pdf, single.pdf)
 
@@ -116,7 +117,7 @@ def test_one_word_correction_lays_out_one_unit_and_gives_a_full_builds_text(tmp_
     assert "the greatest importance" in text
     letter.write_text(text.replace("the greatest importance", "the utmost importance", 1), encoding="utf-8")
     again = build_into(manuscript_copy, tmp_path / "out", ("pdf",))
-    assert again.result.unit_rounds["digital"] == [1]
+    assert again.result.unit_layouts["digital"] == [(1, True)]  # the letters, nothing else
     single = build_into(manuscript_copy, tmp_path / "single", ("pdf",), layout="single")
     assert "utmost importance" in " ".join(facts(again.pdf)["pages"])  # type: ignore[arg-type]
     assert_same(again.pdf, single.pdf)

@@ -12,8 +12,7 @@ import datetime as dt
 import os
 import shutil
 import tempfile
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,7 +63,7 @@ class Result:
     skipped: bool = False  # nothing changed since the last build: nothing was rendered
     report: dict[str, Any] = field(default_factory=dict)  # what changed since the last build
     rendered_docs: list[str] = field(default_factory=list)  # EPUB documents rendered (not from the cache)
-    unit_rounds: dict[str, list[int]] = field(default_factory=dict)  # profile -> units laid out in each round
+    unit_layouts: dict[str, list[tuple[int, bool]]] = field(default_factory=dict)  # profile -> (unit, final?) laid out
 
 
 def source_time(book: Book) -> dt.datetime:
@@ -128,7 +127,9 @@ def build(
         return Result(None, {Path(p).name: Path(p) for p in last["outputs"]}, skipped=True, report={"unchanged": True})
 
     units = layout != "single" and "pdf" in formats
-    with _unit_runner() if units else contextlib.nullcontext() as run:  # workers start while we read
+    from .runners import unit_runner
+
+    with unit_runner() if units else contextlib.nullcontext() as run:  # workers start while we read
         return _build(paths, formats, strict, step, profiles, layout, cache, key, run)
 
 
@@ -240,9 +241,9 @@ def _build_pdf_units(
         with ThreadPoolExecutor(max_workers=len(profiles)) as threads:
             futures = [threads.submit(_units_pdf, book, paths, p, run, cache, step) for p in profiles]
             outcomes = [f.result() for f in futures]
-        for profile, (pdf, _guess, warnings, rounds) in zip(profiles, outcomes, strict=True):
+        for profile, (pdf, _guess, warnings, layouts) in zip(profiles, outcomes, strict=True):
             found.items.extend(warnings)
-            result.unit_rounds[profile] = rounds
+            result.unit_layouts[profile] = layouts
             name = "pdf" if profile == "digital" else f"pdf-{profile}"
             result.written[name] = _atomic(paths.output / pdf_name(book.meta.slug, profile), pdf.data)
         first_pdf, guess = outcomes[0][0], outcomes[0][1]
@@ -258,55 +259,9 @@ def _build_pdf_units(
     return first_pdf
 
 
-@contextlib.contextmanager
-def _unit_runner() -> Iterator[Callable[[Callable[[Any], Any], list[Any]], list[Any]]]:
-    """Where the layout units run: ``run(fn, jobs)`` -> results, in order.
-
-    On a Dask worker (a catalogue built on a cluster), as tasks of the same cluster;
-    in a daemonic process (which may not start others), one after the other; else in
-    a pool of processes, one per core."""
-    try:
-        from distributed import get_worker, worker_client
-
-        get_worker()
-    except (ImportError, ValueError):
-        pass
-    else:
-        with worker_client() as client:
-            yield lambda fn, jobs: client.gather(client.map(fn, jobs, pure=False))
-        return
-    import multiprocessing
-
-    if multiprocessing.current_process().daemon:
-
-        def serial(fn: Callable[[Any], Any], jobs: list[Any]) -> list[Any]:
-            with _ENGINE:
-                return [fn(job) for job in jobs]
-
-        yield serial
-        return
-    from concurrent.futures import ProcessPoolExecutor
-
-    # Workers come from a fork server that has imported the engine: not forked from this
-    # process, whose other threads (the cover's, a caller's) may hold locks a fork would
-    # copy locked.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["weasyprint", "publish.writers.chunked"])
-    pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=context)
-    # Start the fork server and the workers now, from another thread: the server imports
-    # WeasyPrint before it forks, and this one reads the manuscript meanwhile.
-    threading.Thread(target=lambda: [pool.submit(int) for _ in range(os.cpu_count() or 1)], daemon=True).start()
-    try:
-        yield lambda fn, jobs: list(pool.map(fn, jobs))
-    except BaseException:  # a manuscript error is reported without waiting for the workers
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
-
-
 def _units_pdf(
-    book: Book, paths: Paths, profile: str, run: Callable[..., list[Any]], cache: Any, step: Callable[[str], None]
-) -> tuple[Any, Any, list[Any], list[int]]:
+    book: Book, paths: Paths, profile: str, run: Any, cache: Any, step: Callable[[str], None]
+) -> tuple[Any, Any, list[Any], list[tuple[int, bool]]]:
     """One profile's PDF from its layout units; the last build's page counts and folios
     (kept in the cache) are the first guesses."""
     import pickle
@@ -322,9 +277,6 @@ def _units_pdf(
     def job(doc: str, write: bool) -> chunked.UnitJob:
         return chunked.UnitJob(doc, profile, paths.styles, allowed, calls, write)
 
-    def submit(jobs: list[chunked.UnitJob]) -> list[chunked.UnitLayout]:
-        return run(chunked.lay_out_unit, jobs)
-
     heads_of = None
     if book.settings.notes_print == "endnotes":
         from .writers.pdf import PdfResult, endnote_heads
@@ -336,10 +288,10 @@ def _units_pdf(
     stored = cache.get("guess", guess_key) if cache is not None else None
     guess = pickle.loads(stored) if stored else chunked.Guess()
     seed = f"{book.meta.identifier}#{profile}"
-    pdf, guess, warnings, rounds = chunked.render(html, profile, job, submit, cache, guess, heads_of, seed, step=step)
+    pdf, guess, warnings, layouts = chunked.render(html, profile, job, run, cache, guess, heads_of, seed, step=step)
     if cache is not None:
         cache.put("guess", guess_key, pickle.dumps(guess))
-    return pdf, guess, warnings, rounds
+    return pdf, guess, warnings, layouts
 
 
 def _note_calls(book: Book) -> list[tuple[str, str]]:
@@ -400,6 +352,7 @@ def _cover(book: Book, paths: Paths, cache: Any) -> bytes:
     """The EPUB's cover image, drawn by WeasyPrint from a template, or from the cache."""
     from . import render
     from .cache import digest, tree_digest
+    from .runners import ENGINE
     from .writers.cover import cover_png
     from .writers.fetch import BoundedFetcher
 
@@ -407,15 +360,10 @@ def _cover(book: Book, paths: Paths, cache: Any) -> bytes:
     cover = cache.get("cover", cover_key)
     if cover is None:
         fetcher = BoundedFetcher([paths.manuscript, paths.styles, paths.templates], paths.styles)
-        with _ENGINE:
+        with ENGINE:
             cover = cover_png(book, render.environment(paths.templates), paths.styles, fetcher)
         cache.put("cover", cover_key, cover)
     return cover
-
-
-#: WeasyPrint is not made to run in two threads of a process at once: the cover's thread
-#: and units laid out in this process (in a daemonic process) take turns.
-_ENGINE = threading.Lock()
 
 
 def _build_epub(book: Book, paths: Paths, first_pdf: Any, cache: Any, result: Result, cover: bytes) -> Path:

@@ -4,16 +4,18 @@ In: the print HTML of one profile (``render.print_html`` without fixes), a proce
 pool, the build cache.  Out: a ``PdfResult`` for the whole book, equal in content to
 the single-document render (same pages, folios, links, bookmarks, labels).
 
-Rounds until nothing changes: each unit (see ``units.py``) whose document differs from
-the one it was laid out from is laid out again (in a worker, or taken from the cache
-when an earlier build laid out the very same document).  A unit's document changes
+Until nothing changes, each unit (see ``units.py``) whose document differs from the one
+it was laid out from is laid out again (in a worker, or taken from the cache when an
+earlier build laid out the very same document).  A unit's document changes
 when its first folio changes (the page counts of the units before it), when a folio it
 prints for another unit changes (contents, cross-references), when the endnotes'
 running heads change.  A unit learns its classes (see ``render.LayoutFixes``) in its
 worker, from its own first layout, as the single document does.
-A unit's page count does not depend on its first folio, so one round gives every
-unit's true first folio; the last build's page counts and folios are the first
-round's guesses, which makes a rebuild after a small correction one round of one unit.
+A unit's page count does not depend on its first folio: while the units before
+it are laid out, a free process lays a later unit out for its page count only, so that
+the units after it can start with their true first folios.  The last build's page
+counts and folios are the first guesses, which makes a rebuild after a small correction
+one layout of one unit.
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ from ..diagnostics import Collector, Diagnostic
 from . import units as units_mod
 from .pdf import PageStart, PdfResult
 
-#: Rounds at most: layout fixes and folios settle in two or three.
-MAX_ROUNDS = 6
+#: Layouts of each unit at most, on average: first folios and folios settle in two.
+MAX_LAYOUTS = 4
 #: Layouts of one unit at most in one round (its own fixes: hyphenation, footnotes).
 MAX_FIXES = 4
 
@@ -80,7 +82,17 @@ def lay_out_unit(job: UnitJob) -> UnitLayout:
         html = _with_classes(html, new)
     levels = [b[0] for page in layout.document.pages for b in page.bookmarks]
     if not job.write:
-        return UnitLayout(b"", layout.page_count, layout.anchors, [], [], layout.hyphen_runs, levels, learnt, found.items)
+        return UnitLayout(
+            b"",
+            layout.page_count,
+            layout.anchors,
+            layout.starts,
+            layout.page_digests,
+            layout.hyphen_runs,
+            levels,
+            learnt,
+            found.items,
+        )
     import logging
 
     logger = logging.getLogger("weasyprint")
@@ -127,20 +139,19 @@ def render(
     html: str,
     profile: str,
     job: Callable[[str, bool], UnitJob],
-    submit: Callable[[list[UnitJob]], list[UnitLayout]],
+    runner: Any,
     cache: Any,
     guess: Guess,
     heads_of: Callable[[dict[str, int], list[str]], dict[str, str]] | None,
     seed: str,
     main_id: str = "letters",
     step: Callable[[str], None] = lambda s: None,
-) -> tuple[PdfResult, Guess, list[Diagnostic], list[int]]:
+) -> tuple[PdfResult, Guess, list[Diagnostic], list[tuple[int, bool]]]:
     """The whole book's PDF from its units.  ``job`` makes a job from a unit's HTML (and
-    whether to write it),
-    ``submit`` lays jobs out (in parallel), ``heads_of`` computes the endnotes' running
-    heads from anchors and labels (None: footnotes); ``seed`` makes the XMP document
-    id.  Returns the result, what to guess next time, the warnings, and how many units
-    each round laid out."""
+    whether to write it), ``runner`` runs jobs (see ``runners.py``), ``heads_of``
+    computes the endnotes' running heads from anchors and labels (None: footnotes);
+    ``seed`` makes the XMP document id.  Returns the result, what to guess next time, the
+    warnings, and the layouts made: (unit, final?) in the order they were started."""
     from ..cache import digest
     from .stitch import Piece, stitch
 
@@ -150,51 +161,63 @@ def render(
     known = [c > 0 for c in counts]
     main_unit = next((k for k in range(n) if main_id in split.ids[k]), 0)
     folios, heads = dict(guess.folios), dict(guess.heads)
-    classes: dict[str, str] = {}
     made: list[str | None] = [None] * n
     results: list[UnitLayout | None] = [None] * n
-    warnings: list[Diagnostic] = []
-    rounds: list[int] = []
-    for round_ in range(MAX_ROUNDS):
+    running: dict[Any, tuple[int, str, bool]] = {}
+    layouts: list[tuple[int, bool]] = []
+    while True:
+        if any(results):
+            layout = _combine(split, results, counts, main_unit)
+            # The last build's folios stand for the units not laid out yet.
+            folios = {**guess.folios, **{ident: layout.labels[page] for ident, page in layout.anchors.items()}}
+            if heads_of is not None:
+                heads = heads_of(layout.anchors, layout.labels)
         first = _first_folios(split, counts, main_id)
         attributes = {k: {"data-head": v} for k, v in heads.items()}
         # Without the classes learnt so far: a unit whose document changed learns its
         # own again from its first layout, as the single document does.
         docs = [units_mod.document(split, k, first[k], folios, None, attributes) for k in range(n)]
-        # Exact: the unit's first folio and the folios it prints are known.  Others are
-        # laid out for their page count only (not written); a unit before the main
-        # group (the front matter) moves no one's folios, so it waits for its own.
-        # A document laid out before unchanged, or the last round: written anyway.
-        exact = [
-            (all(known[main_unit:k]) and split.refs[k] <= folios.keys()) or docs[k] == made[k] or round_ == MAX_ROUNDS - 1
-            for k in range(n)
-        ]
-        todo = [k for k in range(n) if docs[k] != made[k] or not results[k].pdf]  # type: ignore[union-attr]
-        todo = [k for k in todo if exact[k] or k >= main_unit] or todo
-        if not todo:
+        done = [made[k] == docs[k] and bool(results[k].pdf) for k in range(n)]  # type: ignore[union-attr]
+        busy = {k for k, _, write in running.values() if write}  # a final layout in flight
+        counting = {k for k, _, write in running.values() if not write}
+        # Final: the unit's first folio and the folios it prints are known; it is laid
+        # out and written.  Others are laid out for their page count only, the earliest
+        # first, while a process is free; a unit before the main group (the front
+        # matter) moves no one's folios and waits.  A unit whose count is being found
+        # when its first folio becomes known starts its final layout at once, beside it.
+        # Stuck (folios never found): final.
+        final = [all(known[main_unit:k]) and split.refs[k] <= folios.keys() for k in range(n)]
+        queue = [(k, True) for k in range(n) if final[k] and not done[k] and k not in busy]
+        queue += [(k, False) for k in range(main_unit, n) if not known[k] and not final[k] and k not in busy | counting]
+        if all(done) and not running:
             break
-        keys = {k: digest("unit", profile, docs[k]) for k in todo}
-        fresh = []
-        for k in todo:
-            hit = cache.get(f"units-{profile}", keys[k]) if cache is not None else None
+        if not queue and not running:
+            queue = [(k, True) for k in range(n) if not done[k]]
+        hits = 0
+        for k, write in queue if cache is not None else ():
+            hit = cache.get(f"units-{profile}", digest("unit", profile, docs[k])) if write else None
             if hit is not None:
                 results[k] = pickle.loads(hit)
-            else:
-                fresh.append(k)
-        rounds.append(len(fresh))
-        if fresh:
-            step(f"laying out {len(fresh)} of {n} units ({profile})")
-        for k, laid in zip(fresh, submit([job(docs[k], exact[k]) for k in fresh]), strict=True):
-            results[k] = laid
+                made[k], counts[k], known[k] = docs[k], results[k].page_count, True  # type: ignore[union-attr]
+                hits += 1
+        if hits:
+            continue  # an earlier build laid these out: look again with what they tell
+        for k, write in queue[: max(0, runner.slots - len(running))]:
+            step(f"laying out unit {k + 1} of {n} ({profile}{'' if write else ', page count'})")
+            running[runner.submit(lay_out_unit, job(docs[k], write))] = (k, docs[k], write)
+            layouts.append((k, write))
+        for handle in runner.wait(list(running)):
+            k, doc, write = running.pop(handle)
+            laid = runner.result(handle)
+            if write or results[k] is None or not results[k].pdf:  # type: ignore[union-attr]
+                results[k], made[k], counts[k], known[k] = laid, doc, laid.page_count, True
             if cache is not None and laid.pdf:
-                cache.put(f"units-{profile}", keys[k], pickle.dumps(laid))
-        for k in todo:
-            made[k] = docs[k]
-            counts[k], known[k] = results[k].page_count, True  # type: ignore[union-attr]
-        layout = _combine(split, results, main_id)
-        folios = {ident: layout.labels[page] for ident, page in layout.anchors.items()}
-        if heads_of is not None:
-            heads = heads_of(layout.anchors, layout.labels)
+                cache.put(f"units-{profile}", digest("unit", profile, doc), pickle.dumps(laid))
+        if len(layouts) > MAX_LAYOUTS * n:
+            raise RuntimeError("the layout units did not settle")  # a bug, not bad input
+    layout = _combine(split, results, counts, main_unit)
+    warnings: list[Diagnostic] = []
+    classes: dict[str, str] = {}
     for laid in results:
         assert laid is not None and laid.pdf
         warnings.extend(laid.warnings)
@@ -206,7 +229,7 @@ def render(
     layout.data = stitch(pieces, layout.main_start, lambda xml: fixed_xmp(xml, seed))
     if cache is not None:  # the layouts of earlier versions of the units go
         cache.prune(f"units-{profile}", {digest("unit", profile, doc) for doc in made if doc is not None})
-    return layout, Guess(counts, folios, classes, heads), warnings, rounds
+    return layout, Guess(counts, folios, classes, heads), warnings, layouts
 
 
 def _kept(split: units_mod.Units, counts: list[int]) -> list[int]:
@@ -225,27 +248,30 @@ def _first_folios(split: units_mod.Units, counts: list[int], main_id: str) -> li
     return folios
 
 
-def _combine(split: units_mod.Units, results: list[UnitLayout | None], main_id: str) -> PdfResult:
-    """The units' layouts as one book's: page indexes offset, sentinels dropped (a unit
-    not laid out yet counts no pages)."""
+def _combine(split: units_mod.Units, results: list[UnitLayout | None], counts: list[int], main_unit: int) -> PdfResult:
+    """The units' layouts as one book's: page indexes offset, sentinels dropped.  A unit
+    not laid out yet takes the pages ``counts`` gives it (the last build's count, or 0)."""
     from pypdf._page_labels import number2lowercase_roman_numeral
 
-    empty = UnitLayout(b"", 0, {}, [], [], frozenset(), [])
-    results = [r or empty for r in results]
-    keep = _kept(split, [r.page_count for r in results])
+    keep = _kept(split, [r.page_count if r else c for r, c in zip(results, counts, strict=True)])
     anchors: dict[str, int] = {}
     starts: list[PageStart | None] = []
     digests: list[str] = []
     runs: set[str] = set()
-    offset = 0
+    offset, main_start = 0, 0
     for k, r in enumerate(results):
-        for ident, page in r.anchors.items():
-            if page < keep[k]:
-                anchors.setdefault(ident, offset + page)
-        starts += r.starts[: keep[k]]
-        digests += r.page_digests[: keep[k]]
-        runs |= r.hyphen_runs
+        if k == main_unit:
+            main_start = offset
+        if r is None:
+            starts += [None] * keep[k]
+            digests += [""] * keep[k]
+        else:
+            for ident, page in r.anchors.items():
+                if page < keep[k]:
+                    anchors.setdefault(ident, offset + page)
+            starts += r.starts[: keep[k]]
+            digests += r.page_digests[: keep[k]]
+            runs |= r.hyphen_runs
         offset += keep[k]
-    main_start = anchors.get(main_id, 0)
     labels = [number2lowercase_roman_numeral(i + 1) if i < main_start else str(i - main_start + 1) for i in range(offset)]
     return PdfResult(b"", offset, anchors, main_start, labels, frozenset(runs), starts, digests)
