@@ -34,25 +34,29 @@ PY = sys.executable
 READING = """
 ## Reading the figures
 
-- `publish build` lays the PDF out in units (the front matter, the correspondence's title,
-  each part, the appendix), one process per core, and stitches them with pikepdf
-  (`--layout single` is the one-document render, kept as the reference the units are
-  tested against).  A unit cannot be drawn before its first folio is known, and its first
-  folio is the sum of the page counts before it: a cold build lays the units out once for
-  their page counts and again, in parallel, for their folios (the front matter waits for
-  the folios its contents print).  Units whose folios were right the first time are not
-  laid out again.  The next build starts from the last build's page counts, so a
-  correction lays out one unit and stitches it with the others' cached layouts.
-- Within a unit, the layout fixes of the single document still apply: paragraphs
-  hyphenated on more than two lines in a row are re-set, and a paragraph whose footnote
-  WeasyPrint 70 put on a later page starts a new page; each costs one more layout of that
-  unit only.
-- At 1x most of the book is one unit (the eleven letters run on, with no parts), so
-  there is little to run in parallel: the edition's gap to bare WeasyPrint is its two
-  layouts of that unit plus the second round for the front matter and the appendix.
+- `publish build` lays the PDF out in units (the front matter, the correspondence's title
+  page, each part, the appendix) in processes, one per core, and stitches them with
+  pikepdf; `--layout single` is the one-document render, kept as the reference the units
+  are tested against (same pages, text, folios, links, bookmarks, labels, boxes and
+  structure).  A unit is laid out for good once its first folio (the sum of the page
+  counts before it) and the folios it prints are known; meanwhile a free process lays a
+  later unit out for its page count only.  So a first build lays some units out twice,
+  and the front matter, whose contents print every folio, comes last.
+- The correspondence's parts are unequal: at 10x and 50x the 1947 part holds more than
+  half of the pages, and its layout is the critical path; the other process finishes
+  the smaller parts and then waits for it.
+- Within a unit the single document's layout fixes still apply: paragraphs hyphenated on
+  more than two lines in a row are re-set, and a paragraph whose footnote WeasyPrint 70
+  put on a later page starts a new page; each costs one more layout of that unit only.
+- At 1x most of the book is one unit (the eleven letters run on, with no parts), laid
+  out twice for the hyphenation fix, then the front matter and the appendix: there is
+  little to run in parallel.
+- A rebuild starts from the last build's page counts and keeps each unit's layout: a
+  one-word correction lays out the unit that holds it, and the others only if their
+  folios moved.
 - EPUB alone: the fixed cost is Python start-up and imports plus the cover, drawn by
-  WeasyPrint.  In a full build the EPUB is made after the PDF, whose layout gives it the
-  print page numbers.
+  WeasyPrint.  In a full build the cover is drawn while the PDF's units are laid out; the
+  EPUB itself comes after the PDF, whose layout gives it the print page numbers.
 - Peak memory is that of the largest single process (the build or one of its workers).
 """
 

@@ -70,3 +70,17 @@ def test_dask_local_cluster_builds_the_same_files(shelf, tmp_path: Path, monkeyp
     assert main(_args(shelf, tmp_path / "local")) == 0
     for name in ("notes-book/notes-book.pdf", "notes-book/notes-book.epub", "tiny/tiny.pdf", "tiny/tiny.epub"):
         assert _digest(tmp_path / "dask" / name) == _digest(tmp_path / "local" / name), name
+
+
+def test_dask_runs_the_titles_and_their_layout_units_as_tasks(shelf, tmp_path: Path, monkeypatch) -> None:
+    """On a cluster, each manuscript is a task, and so is each of its PDF's layout units
+    (submitted from the title's task to the same cluster)."""
+    distributed = pytest.importorskip("distributed", reason="the Dask backend is optional: pip install publish[dask]")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
+        with distributed.Client(cluster) as client, distributed.get_task_stream(client) as stream:
+            assert main(_args(shelf, tmp_path / "dask", "--scheduler", cluster.scheduler_address, "--layout", "units")) == 0
+    names = [str(task["key"]).split("-")[0].strip("('") for task in stream.data]
+    assert names.count("build_one") == 2
+    assert names.count("lay_out_unit") >= 4  # at least the front matter and the letters of each
+    assert (tmp_path / "dask" / "tiny" / "tiny.pdf").exists() and (tmp_path / "dask" / "notes-book" / "notes-book.pdf").exists()

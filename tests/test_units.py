@@ -121,3 +121,12 @@ def test_one_word_correction_lays_out_one_unit_and_gives_a_full_builds_text(tmp_
     single = build_into(manuscript_copy, tmp_path / "single", ("pdf",), layout="single")
     assert "utmost importance" in " ".join(facts(again.pdf)["pages"])  # type: ignore[arg-type]
     assert_same(again.pdf, single.pdf)
+
+
+def test_auto_layout_uses_units_when_the_correspondence_has_parts(tmp_path: Path) -> None:
+    from corpus import make
+
+    from publish.build import _worth_units, load
+
+    assert not _worth_units(load(MANUSCRIPT))  # the eleven letters run on: one unit holds most of the book
+    assert _worth_units(load(make(2, tmp_path / "ms")))  # parts by year

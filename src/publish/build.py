@@ -63,6 +63,7 @@ class Result:
     skipped: bool = False  # nothing changed since the last build: nothing was rendered
     report: dict[str, Any] = field(default_factory=dict)  # what changed since the last build
     rendered_docs: list[str] = field(default_factory=list)  # EPUB documents rendered (not from the cache)
+    layout: str = ""  # how the PDF was laid out: units or single
     unit_layouts: dict[str, list[tuple[int, bool]]] = field(default_factory=dict)  # profile -> (unit, final?) laid out
 
 
@@ -102,13 +103,14 @@ def build(
     strict: bool = False,
     step: Callable[[str], None] = lambda s: None,
     profiles: tuple[str, ...] = ("digital",),
-    layout: str = "units",
+    layout: str = "auto",
 ) -> Result:
     """Build ``formats`` into ``paths.output``.  Nothing is rendered when the cache says
     the outputs were built from these very inputs and are intact (``Result.skipped``).
     ``layout``: ``units`` lays the PDF out in units in parallel processes and stitches
     them (``writers/chunked.py``); ``single`` lays it out as one document (the
-    reference the units are tested against)."""
+    reference the units are tested against); ``auto``: units when the correspondence
+    has parts (see ``_worth_units``), else single."""
     from .cache import BuildCache, inputs_key
     from .parse import source_revision
 
@@ -126,10 +128,10 @@ def build(
     if last is not None:
         return Result(None, {Path(p).name: Path(p) for p in last["outputs"]}, skipped=True, report={"unchanged": True})
 
-    units = layout != "single" and "pdf" in formats
     from .runners import unit_runner
 
-    with unit_runner() if units else contextlib.nullcontext() as run:  # workers start while we read
+    early = layout == "units" and "pdf" in formats
+    with unit_runner() if early else contextlib.nullcontext() as run:  # workers start while we read
         return _build(paths, formats, strict, step, profiles, layout, cache, key, run)
 
 
@@ -147,10 +149,15 @@ def _build(
     step("Step 1: reading the manuscript")
     found = Collector()
     book = load(paths.manuscript, found, strict)
-    result = Result(book)
+    if layout == "auto":
+        layout = "units" if _worth_units(book) else "single"
+    result = Result(book, layout=layout)
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=1) as side:
+    from .runners import unit_runner
+
+    late = layout == "units" and run is None and "pdf" in formats
+    with unit_runner() if late else contextlib.nullcontext(run) as run, ThreadPoolExecutor(max_workers=1) as side:
         # With the PDF laid out in other processes, this one draws the EPUB's cover
         # meanwhile (the single document's layout runs here: then the cover waits).
         cover = side.submit(_cover, book, paths, cache) if "epub" in formats and layout != "single" else None
@@ -190,7 +197,6 @@ def _build_pdf(
     if "pdf" not in formats and "html" not in formats:
         return None
     from . import render
-    from .writers.fetch import package_fonts
 
     first_pdf = None
     fixes = render.LayoutFixes()
@@ -203,17 +209,28 @@ def _build_pdf(
             step(f"Step 2: laying out the PDF, {profiles[0]} profile (WeasyPrint)")
             first_pdf, fixes, warnings = _profile_pdf(book, paths, profiles[0], step)
             outcomes = [(profiles[0], first_pdf, warnings)] + [(p, *_without_fixes(f.result())) for p, f in futures.items()]
-        for profile, pdf, warnings in outcomes:
-            found.items.extend(warnings)
-            name = "pdf" if profile == "digital" else f"pdf-{profile}"
-            result.written[name] = _atomic(paths.output / pdf_name(book.meta.slug, profile), pdf.data)
-        result.pages, result.anchors = first_pdf.page_count, first_pdf.anchors
+        _write_pdfs(book, paths, outcomes, found, result)
     if "html" in formats:
-        env = render.environment(paths.templates)
-        folder = paths.output / f"{book.meta.slug}-html"
-        _write_html(folder, render.print_html(book, env, source_time(book), profiles[0], fixes), paths.styles, package_fonts())
-        result.written["html"] = folder
+        _write_html(book, paths, profiles[0], fixes, result)
     return first_pdf
+
+
+def _worth_units(book: Book) -> bool:
+    """Whether laying the PDF out in units pays: when the correspondence has parts, each
+    opening on a recto, there are units to lay out side by side.  Without them the
+    letters are one unit, most of the book, which waits for nothing and which the front
+    matter and the appendix wait for: units would add their costs (processes, a second
+    layout of the front matter, stitching) and gain no parallel work."""
+    return sum(1 for g in book.groups if g.id) >= 2
+
+
+def _write_pdfs(book: Book, paths: Paths, outcomes: list[tuple[str, Any, list[Any]]], found: Collector, result: Result) -> None:
+    """Each profile's PDF into the output folder; the first's pages and anchors in ``result``."""
+    for profile, pdf, warnings in outcomes:
+        found.items.extend(warnings)
+        name = "pdf" if profile == "digital" else f"pdf-{profile}"
+        result.written[name] = _atomic(paths.output / pdf_name(book.meta.slug, profile), pdf.data)
+    result.pages, result.anchors = outcomes[0][1].page_count, outcomes[0][1].anchors
 
 
 def _build_pdf_units(
@@ -241,21 +258,12 @@ def _build_pdf_units(
         with ThreadPoolExecutor(max_workers=len(profiles)) as threads:
             futures = [threads.submit(_units_pdf, book, paths, p, run, cache, step) for p in profiles]
             outcomes = [f.result() for f in futures]
-        for profile, (pdf, _guess, warnings, layouts) in zip(profiles, outcomes, strict=True):
-            found.items.extend(warnings)
-            result.unit_layouts[profile] = layouts
-            name = "pdf" if profile == "digital" else f"pdf-{profile}"
-            result.written[name] = _atomic(paths.output / pdf_name(book.meta.slug, profile), pdf.data)
+        _write_pdfs(book, paths, [(p, o[0], o[2]) for p, o in zip(profiles, outcomes, strict=True)], found, result)
+        result.unit_layouts = {p: o[3] for p, o in zip(profiles, outcomes, strict=True)}
         first_pdf, guess = outcomes[0][0], outcomes[0][1]
         fixes = render.LayoutFixes(tuple(sorted(guess.heads.items())), tuple(sorted(guess.classes.items())))
-        result.pages, result.anchors = first_pdf.page_count, first_pdf.anchors
     if "html" in formats:
-        from .writers.fetch import package_fonts
-
-        env = render.environment(paths.templates)
-        folder = paths.output / f"{book.meta.slug}-html"
-        _write_html(folder, render.print_html(book, env, source_time(book), profiles[0], fixes), paths.styles, package_fonts())
-        result.written["html"] = folder
+        _write_html(book, paths, profiles[0], fixes, result)
     return first_pdf
 
 
@@ -446,8 +454,16 @@ def _atomic(target: Path, data: bytes) -> Path:
     return target
 
 
-def _write_html(folder: Path, html: str, styles: Path, fonts: dict[str, Path]) -> None:
-    """The exact HTML the PDF is rendered from, with its stylesheets and fonts beside it."""
+def _write_html(book: Book, paths: Paths, profile: str, fixes: Any, result: Result) -> None:
+    """The exact HTML the PDF is rendered from, with its stylesheets and fonts beside it,
+    into ``<output>/<slug>-html/``."""
+    from . import render
+    from .writers.fetch import package_fonts
+
+    folder = paths.output / f"{book.meta.slug}-html"
+    html = render.print_html(book, render.environment(paths.templates), source_time(book), profile, fixes)
+    styles, fonts = paths.styles, package_fonts()
+    result.written["html"] = folder
     tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".tmp"))
     try:
         (tmp / (folder.name.removesuffix("-html") + ".html")).write_text(html, encoding="utf-8")

@@ -28,7 +28,13 @@ class Outcome:
 
 
 def build_one(
-    manuscript: str, output: str, formats: tuple[str, ...], profiles: tuple[str, ...], styles: str | None, templates: str | None
+    manuscript: str,
+    output: str,
+    formats: tuple[str, ...],
+    profiles: tuple[str, ...],
+    styles: str | None,
+    templates: str | None,
+    layout: str = "auto",
 ) -> Outcome:
     """One manuscript, start to end; picklable in and out, so any process can run it."""
     ms = Path(manuscript)
@@ -36,7 +42,7 @@ def build_one(
         ms, Path(output) / ms.resolve().name, Path(styles) if styles else None, Path(templates) if templates else None
     )
     try:
-        result = build(paths, formats, profiles=profiles)
+        result = build(paths, formats, profiles=profiles, layout=layout)
     except ManuscriptError as exc:
         return Outcome(manuscript, errors=[str(d) for d in exc.diagnostics], exit_code=exc.exit_code)
     except PublishError as exc:
@@ -52,11 +58,12 @@ def build_catalogue(
     styles: Path | None = None,
     templates: Path | None = None,
     scheduler: str | None = None,
+    layout: str = "auto",
 ) -> list[Outcome]:
     """``scheduler``: None for local processes; "local" for a Dask LocalCluster; or a
     Dask scheduler address (tcp://host:port)."""
     args = [
-        (str(m), str(output), formats, profiles, str(styles) if styles else None, str(templates) if templates else None)
+        (str(m), str(output), formats, profiles, str(styles) if styles else None, str(templates) if templates else None, layout)
         for m in manuscripts
     ]
     if scheduler is None:

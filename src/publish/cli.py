@@ -41,9 +41,10 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
     b.add_argument(
         "--layout",
-        choices=("units", "single"),
-        default="units",
-        help="units (default): the PDF laid out in units in parallel and stitched; single: as one document",
+        choices=("auto", "units", "single"),
+        default="auto",
+        help="units: the PDF laid out in units in parallel processes and stitched; single: as one document; "
+        "auto (default): units when the correspondence has parts",
     )
     b.add_argument("--report", type=Path, help="write what changed since the last build to this JSON file")
     b.add_argument(
@@ -147,7 +148,9 @@ def _catalogue(args: argparse.Namespace) -> int:
 
     formats = tuple(args.format or ("pdf", "epub"))
     profiles = tuple(dict.fromkeys(args.profile or ("digital",)))
-    outcomes = build_catalogue(args.manuscript, args.output, formats, profiles, args.styles, args.templates, args.scheduler)
+    outcomes = build_catalogue(
+        args.manuscript, args.output, formats, profiles, args.styles, args.templates, args.scheduler, args.layout
+    )
     for o in outcomes:
         if o.errors:
             for e in o.errors:

@@ -81,27 +81,17 @@ def lay_out_unit(job: UnitJob) -> UnitLayout:
             learnt[k] = " ".join(sorted({*learnt.get(k, "").split(), *v.split()}))
         html = _with_classes(html, new)
     levels = [b[0] for page in layout.document.pages for b in page.bookmarks]
-    if not job.write:
-        return UnitLayout(
-            b"",
-            layout.page_count,
-            layout.anchors,
-            layout.starts,
-            layout.page_digests,
-            layout.hyphen_runs,
-            levels,
-            learnt,
-            found.items,
-        )
-    import logging
+    data = b""
+    if job.write:
+        import logging
 
-    logger = logging.getLogger("weasyprint")
-    handler = _WeasyLog(found, job.styles)
-    logger.addHandler(handler)
-    try:
-        data = layout.document.write_pdf(pdf_variant=VARIANTS[job.profile])
-    finally:
-        logger.removeHandler(handler)
+        logger = logging.getLogger("weasyprint")
+        handler = _WeasyLog(found, job.styles)
+        logger.addHandler(handler)
+        try:
+            data = layout.document.write_pdf(pdf_variant=VARIANTS[job.profile])
+        finally:
+            logger.removeHandler(handler)
     return UnitLayout(
         data,
         layout.page_count,
