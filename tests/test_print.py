@@ -198,6 +198,20 @@ def test_parts_by_year_open_on_rectos_with_nested_bookmarks(by_year) -> None:
             assert reader.get_destination_page_number(item) >= anchors[f"part-{year}"]
 
 
+def test_blank_versos_before_parts_are_bare(by_year) -> None:
+    """No running head and no folio on the blank page before a part: the named page group
+    of the correspondence has its own folio rules, which must not reach blank pages."""
+    from .textutil import pdf_pages
+
+    pages = pdf_pages(by_year.pdf)
+    anchors = by_year.result.anchors
+    blanks = [anchors[f"part-{y}"] - 1 for y in ("1946", "1947", "1948", "1949") if not pages[anchors[f"part-{y}"] - 1].strip()]
+    blanks += [i for i, text in enumerate(pages) if text.strip().isdigit()]  # a folio alone
+    assert blanks, "the parts of this book come after a blank verso"
+    for index in blanks:
+        assert pages[index].strip() == "", f"page {index + 1}: {pages[index]!r}"
+
+
 def test_parts_by_year_in_the_epub(by_year) -> None:
     from publish.checks.epubcheck import run
 

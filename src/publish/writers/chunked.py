@@ -155,7 +155,8 @@ def render(
     results: list[UnitLayout | None] = [None] * n
     running: dict[Any, tuple[int, str, bool]] = {}
     layouts: list[tuple[int, bool]] = []
-    while True:
+    memo: dict[int, tuple[Any, str]] = {}
+    for _ in range(4 * MAX_LAYOUTS * n):  # looks at the units (a look may find cached layouts only)
         if any(results):
             layout = _combine(split, results, counts, main_unit)
             # The last build's folios stand for the units not laid out yet.
@@ -166,7 +167,16 @@ def render(
         attributes = {k: {"data-head": v} for k, v in heads.items()}
         # Without the classes learnt so far: a unit whose document changed learns its
         # own again from its first layout, as the single document does.
-        docs = [units_mod.document(split, k, first[k], folios, None, attributes) for k in range(n)]
+        docs = []
+        for k in range(n):  # a unit's document is made again only when what it shows changed
+            shows = (
+                first[k],
+                [folios.get(r) for r in sorted(split.refs[k])],
+                [heads.get(i) for i in sorted(split.ids[k] & heads.keys())],
+            )
+            if memo.get(k, (None,))[0] != shows:
+                memo[k] = (shows, units_mod.document(split, k, first[k], folios, None, attributes))
+            docs.append(memo[k][1])
         done = [made[k] == docs[k] and bool(results[k].pdf) for k in range(n)]  # type: ignore[union-attr]
         busy = {k for k, _, write in running.values() if write}  # a final layout in flight
         counting = {k for k, _, write in running.values() if not write}
@@ -205,6 +215,8 @@ def render(
                 cache.put(f"units-{profile}", digest("unit", profile, doc), pickle.dumps(laid))
         if len(layouts) > MAX_LAYOUTS * n:
             raise RuntimeError("the layout units did not settle")  # a bug, not bad input
+    else:
+        raise RuntimeError("the layout units did not settle")
     layout = _combine(split, results, counts, main_unit)
     warnings: list[Diagnostic] = []
     classes: dict[str, str] = {}

@@ -48,6 +48,7 @@ class Units:
     ids: list[set[str]] = field(default_factory=list)
     refs: list[set[str]] = field(default_factory=list)
     owner: dict[object, int] = field(default_factory=dict)  # element -> unit where it starts
+    last: dict[object, int] = field(default_factory=dict)  # element -> unit where it ends
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -65,7 +66,10 @@ def split(html: str) -> Units:
         if element.get("data-unit") is not None and owner:
             starts.append(element)
         owner[element] = len(starts) - 1
-    units = Units(tree, starts, owner=owner)
+    last: dict[object, int] = {}
+    for element in reversed(list(owner)):  # children before their parents
+        last[element] = max([owner[element], *(last[c] for c in element if c in last)])
+    units = Units(tree, starts, owner=owner, last=last)
     units.ids = [set() for _ in starts]
     units.refs = [set() for _ in starts]
     for element, unit in owner.items():
@@ -90,39 +94,17 @@ def document(
     """The HTML of unit ``index``: its first page gets folio ``first_folio``; links to
     other units carry ``folios[id]`` (``?`` when not known yet).  ``classes`` (id ->
     classes) and ``attributes`` (id -> name -> value) are set on elements by id: what a
-    layout taught the next one (see ``render.LayoutFixes``)."""
-    tree = copy.deepcopy(units.tree)
-    originals = [e for e in units.tree.find("body").iter() if isinstance(e.tag, str)]
-    copies = [e for e in tree.find("body").iter() if isinstance(e.tag, str)]
-    unit_of = {c: units.owner.get(o, 0) for o, c in zip(originals, copies, strict=True)}
-    body = tree.find("body")
-    unit_of[body] = 0
-    nxt = units.starts[index + 1] if index + 1 < len(units) else None
-    sentinel = copies[originals.index(nxt)] if nxt is not None else None
-
-    keep = set()
-    for element, unit in unit_of.items():
-        if unit == index or element is sentinel:
-            keep.add(element)
-            keep.update(element.iterancestors())
-    for element in reversed(copies):
-        if element not in keep and element.getparent() is not None and not _inside(element, sentinel, keep):
-            element.getparent().remove(element)
-    for element in copies:
-        if element not in keep or element is body:
-            continue
-        if element is sentinel:
-            for child in list(element):
-                element.remove(child)
-            element.text = None
-            for name in ("id", "data-unit"):
-                element.attrib.pop(name, None)
-            _add_class(element, SENTINEL)
-        elif unit_of[element] != index:  # an ancestor that starts in an earlier unit
-            element.attrib.pop("id", None)
-            element.text = None
-            _add_class(element, CONTINUED)
-    for element in tree.find("body").iter():
+    layout taught the next one (see ``render.LayoutFixes``).  Only the unit's own
+    elements are copied (whole subtrees at once), so making every unit's document costs
+    about one copy of the book."""
+    source = units.tree
+    tree = lxml_html.Element(source.tag, dict(source.attrib))
+    tree.append(copy.deepcopy(source.find("head")))
+    sentinel = units.starts[index + 1] if index + 1 < len(units) else None
+    body = source.find("body")
+    new_body = _copy_part(units, body, index, sentinel)
+    tree.append(new_body)
+    for element in new_body.iter():
         if not isinstance(element.tag, str):
             continue
         href = element.get("href") or ""
@@ -143,9 +125,29 @@ def document(
     return lxml_html.tostring(tree, encoding="unicode", doctype="<!DOCTYPE html>")
 
 
-def _inside(element: object, sentinel: object | None, keep: set[object]) -> bool:
-    """Whether ``element`` was already removed with an ancestor (nothing to do)."""
-    return any(a not in keep for a in element.iterancestors()) if element is not sentinel else False
+def _copy_part(units: Units, element: object, index: int, sentinel: object | None) -> object:
+    """``element`` as unit ``index`` sees it: whole if it lies in the unit; else its
+    shell (no id, no text, marked continued if it started earlier) around what of its
+    children does; the next unit's first element as an empty sentinel."""
+    body = element.tag == "body"
+    if not body and units.owner[element] == index == units.last[element]:
+        return copy.deepcopy(element)
+    shell = lxml_html.Element(element.tag, dict(element.attrib))
+    if body or units.owner[element] == index:
+        shell.text = element.text
+    else:
+        shell.attrib.pop("id", None)
+        _add_class(shell, CONTINUED)
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        if child is sentinel:
+            empty = lxml_html.Element(child.tag, {k: v for k, v in child.attrib.items() if k not in ("id", "data-unit")})
+            _add_class(empty, SENTINEL)
+            shell.append(empty)
+        elif units.owner[child] <= index <= units.last[child]:  # (the sentinel's ancestors too)
+            shell.append(_copy_part(units, child, index, sentinel))
+    return shell
 
 
 def _add_class(element: object, name: str) -> None:
