@@ -56,6 +56,9 @@ def facts(pdf: Path) -> dict[str, object]:
             parents = sorted(int(p.obj.StructParents) for p in doc.pages)
             assert parents == list(range(len(doc.pages))), "each page has its own entry in the parent tree"
         fonts = {str(f.get("/BaseFont"))[8:] for p in doc.pages for f in p.Resources.get("/Font", {}).values()}
+        # Every object in the file, reachable or not from the tree: a stitch that copied a
+        # unit's own tree along would have more elements and roots than the single render.
+        kinds = Counter(str(o.get("/Type")) for o in doc.objects if isinstance(o, pikepdf.Dictionary) and "/Type" in o)
     return {
         "pages": [p.extract_text() for p in reader.pages],
         "labels": list(reader.page_labels),
@@ -64,6 +67,7 @@ def facts(pdf: Path) -> dict[str, object]:
         "boxes": [(tuple(p.mediabox), tuple(p.trimbox), tuple(p.bleedbox)) for p in reader.pages],
         "structure": structure,
         "fonts": fonts,
+        "objects": {k: kinds[k] for k in ("/StructTreeRoot", "/StructElem", "/Page", "/Annot")},
         "output_intents": len(reader.trailer["/Root"].get("/OutputIntents", [])),
     }
 

@@ -296,7 +296,10 @@ def _units_pdf(
     stored = cache.get("guess", guess_key) if cache is not None else None
     guess = pickle.loads(stored) if stored else chunked.Guess()
     seed = f"{book.meta.identifier}#{profile}"
-    pdf, guess, warnings, layouts = chunked.render(html, profile, job, run, cache, guess, heads_of, seed, step=step)
+    from .cache import layout_salt
+
+    salt = layout_salt(paths.manuscript, paths.styles)
+    pdf, guess, warnings, layouts = chunked.render(html, profile, job, run, cache, guess, heads_of, seed, salt, step=step)
     if cache is not None:
         cache.put("guess", guess_key, pickle.dumps(guess))
     return pdf, guess, warnings, layouts

@@ -66,6 +66,22 @@ def inputs_key(manuscript: Path, styles: Path, templates: Path, options: Any, re
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+def layout_salt(manuscript: Path, styles: Path) -> str:
+    """What a layout depends on beyond its HTML: the stylesheets and fonts (by name in
+    the HTML), the manuscript's other files (images), the engines' and our code's versions."""
+    versions = []
+    for name in ENGINES:
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=none")
+    assets = hashlib.sha256()
+    for path in sorted(p for p in manuscript.rglob("*") if p.is_file() and p.suffix not in (".md", ".yaml", ".yml")):
+        assets.update(path.relative_to(manuscript).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    parts = [tree_digest(styles), assets.hexdigest(), tree_digest(PACKAGE, suffixes=(".py",)), ";".join(versions)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
 def file_digest(path: Path) -> str:
     if path.is_dir():
         return tree_digest(path)

@@ -73,7 +73,10 @@ def build_catalogue(
         # From the fork server, as the layout units' workers (see build._unit_runner):
         # a process forked from this one would inherit its fork server's state.
         context = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(max_workers=min(len(args), os.cpu_count() or 1), mp_context=context) as pool:
+        from .runners import serial_units
+
+        workers = min(len(args), os.cpu_count() or 1)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=serial_units) as pool:
             return list(pool.map(build_one, *zip(*args, strict=True)))
     return _with_dask(args, scheduler)
 

@@ -9,7 +9,8 @@ units may run at once.
   a fork would copy locked);
 - ``DaskRunner``: on a Dask worker (a catalogue built on a cluster), tasks of the same
   cluster;
-- ``SerialRunner``: in a daemonic process, which may not start others, one at a time.
+- ``SerialRunner``: in a daemonic process, which may not start others, or in a
+  catalogue's process (one title per core already), one at a time.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -36,7 +38,14 @@ class PoolRunner:
         self.pool = ProcessPoolExecutor(max_workers=self.slots, mp_context=context)
         # Start the fork server and the workers now, from another thread: the server
         # imports WeasyPrint before it forks, and this thread reads the manuscript.
-        threading.Thread(target=lambda: [self.pool.submit(int) for _ in range(self.slots)], daemon=True).start()
+        threading.Thread(target=self._warm, daemon=True).start()
+
+    def _warm(self) -> None:
+        try:
+            for _ in range(self.slots):
+                self.pool.submit(int)
+        except RuntimeError:  # the build stopped (a manuscript error) before they started
+            pass
 
     def submit(self, fn: Callable[[Any], Any], arg: Any) -> Any:
         return self.pool.submit(fn, arg)
@@ -72,12 +81,30 @@ class DaskRunner(PoolRunner):
         self.slots = max(1, sum(client.nthreads().values()))
 
     def submit(self, fn: Callable[[Any], Any], arg: Any) -> Any:
-        return self.client.submit(fn, arg, pure=False)
+        # The task may share its worker process with others (worker_client secedes the
+        # title's thread): WeasyPrint runs in one thread of a process at a time.
+        return self.client.submit(_locked, fn, arg, pure=False, key=f"{fn.__name__}-{uuid.uuid4().hex}")
 
     def wait(self, handles: list[Any]) -> list[Any]:
         from distributed import wait
 
         return list(wait(handles, return_when="FIRST_COMPLETED").done)
+
+
+def _locked(fn: Callable[[Any], Any], arg: Any) -> Any:
+    with ENGINE:
+        return fn(arg)
+
+
+#: Set in the processes of a catalogue build (see ``catalogue.py``), which already run
+#: one title per core: their units run one after the other, not in more processes.
+SERIAL = False
+
+
+def serial_units() -> None:
+    """Initializer of a catalogue's worker processes."""
+    global SERIAL
+    SERIAL = True
 
 
 @contextlib.contextmanager
@@ -95,7 +122,7 @@ def unit_runner() -> Iterator[PoolRunner]:
         return
     import multiprocessing
 
-    if multiprocessing.current_process().daemon:
+    if SERIAL or multiprocessing.current_process().daemon:
         yield SerialRunner()
         return
     runner = PoolRunner()

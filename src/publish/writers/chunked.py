@@ -134,6 +134,7 @@ def render(
     guess: Guess,
     heads_of: Callable[[dict[str, int], list[str]], dict[str, str]] | None,
     seed: str,
+    salt: str = "",
     main_id: str = "letters",
     step: Callable[[str], None] = lambda s: None,
 ) -> tuple[PdfResult, Guess, list[Diagnostic], list[tuple[int, bool]]]:
@@ -195,7 +196,7 @@ def render(
             queue = [(k, True) for k in range(n) if not done[k]]
         hits = 0
         for k, write in queue if cache is not None else ():
-            hit = cache.get(f"units-{profile}", digest("unit", profile, docs[k])) if write else None
+            hit = cache.get(f"units-{profile}", digest("unit", profile, salt, docs[k])) if write else None
             if hit is not None:
                 results[k] = pickle.loads(hit)
                 made[k], counts[k], known[k] = docs[k], results[k].page_count, True  # type: ignore[union-attr]
@@ -212,7 +213,7 @@ def render(
             if write or results[k] is None or not results[k].pdf:  # type: ignore[union-attr]
                 results[k], made[k], counts[k], known[k] = laid, doc, laid.page_count, True
             if cache is not None and laid.pdf:
-                cache.put(f"units-{profile}", digest("unit", profile, doc), pickle.dumps(laid))
+                cache.put(f"units-{profile}", digest("unit", profile, salt, doc), pickle.dumps(laid))
         if len(layouts) > MAX_LAYOUTS * n:
             raise RuntimeError("the layout units did not settle")  # a bug, not bad input
     else:
@@ -230,7 +231,7 @@ def render(
 
     layout.data = stitch(pieces, layout.main_start, lambda xml: fixed_xmp(xml, seed))
     if cache is not None:  # the layouts of earlier versions of the units go
-        cache.prune(f"units-{profile}", {digest("unit", profile, doc) for doc in made if doc is not None})
+        cache.prune(f"units-{profile}", {digest("unit", profile, salt, doc) for doc in made if doc is not None})
     return layout, Guess(counts, folios, classes, heads), warnings, layouts
 
 

@@ -70,13 +70,13 @@ def stitch(pieces: list[Piece], main_start: int, xmp: Callable[[bytes], bytes] =
         dropped = {p.objgen for p in list(source.pages)[piece.keep :]}
         if tagged:
             own = source.Root.StructTreeRoot
+            # Elements whose parent is the unit's Document lose that link before copying,
+            # or copying would follow it to the unit's whole tree; they get ours after.
+            adopted = _children_of(own.K[0], source)
             for element in own.K[0].K:
                 if "/Pg" in element and element.Pg.objgen in dropped:
                     continue
-                del element["/P"]  # else copying follows it to the unit's whole tree
-                new = _copy(out, element)
-                new.P = document
-                kids.append(new)
+                kids.append(_copy(out, element))
             nums = list(own.ParentTree.Nums)
             links = {}
             for key, value in zip(nums[::2], nums[1::2], strict=True):
@@ -84,6 +84,10 @@ def stitch(pieces: list[Piece], main_start: int, xmp: Callable[[bytes], bytes] =
                     page_nums.append(_copy(out, value))
                 elif int(key) >= len(source.pages):
                     links[int(key)] = value
+        if tagged:
+            for element in adopted:
+                if "/Pg" not in element or element.Pg.objgen not in dropped:
+                    _copy(out, element).P = document
         for index, page in enumerate(copied):
             if tagged and "/StructParents" in page.obj:
                 page.obj.StructParents = base + index
@@ -136,6 +140,19 @@ def stitch(pieces: list[Piece], main_start: int, xmp: Callable[[bytes], bytes] =
     buffer = io.BytesIO()
     out.save(buffer, min_version=first.pdf_version, deterministic_id=True)
     return buffer.getvalue()
+
+
+def _children_of(document: object, pdf: object) -> list[object]:
+    """The elements whose parent is ``document``, with that link removed: its kids, and
+    the elements (margin boxes' among them) that only their own kids lead to."""
+    import pikepdf
+
+    out = []
+    for element in pdf.objects:
+        if isinstance(element, pikepdf.Dictionary) and "/P" in element and element.P.objgen == document.objgen:
+            del element["/P"]
+            out.append(element)
+    return out
 
 
 def _copy(out: object, obj: object) -> object:
