@@ -256,7 +256,10 @@ def _build_pdf_units(
     if "pdf" in formats:
         step("Step 2: laying out the PDF in units (WeasyPrint)")
         with ThreadPoolExecutor(max_workers=len(profiles)) as threads:
-            futures = [threads.submit(_units_pdf, book, paths, p, run, cache, step) for p in profiles]
+            from .cache import layout_salt
+
+            salt = layout_salt(paths.manuscript, paths.styles)  # the same for every profile
+            futures = [threads.submit(_units_pdf, book, paths, p, run, cache, step, salt) for p in profiles]
             outcomes = [f.result() for f in futures]
         _write_pdfs(book, paths, [(p, o[0], o[2]) for p, o in zip(profiles, outcomes, strict=True)], found, result)
         result.unit_layouts = {p: o[3] for p, o in zip(profiles, outcomes, strict=True)}
@@ -268,7 +271,7 @@ def _build_pdf_units(
 
 
 def _units_pdf(
-    book: Book, paths: Paths, profile: str, run: Any, cache: Any, step: Callable[[str], None]
+    book: Book, paths: Paths, profile: str, run: Any, cache: Any, step: Callable[[str], None], salt: str
 ) -> tuple[Any, Any, list[Any], list[tuple[int, bool]]]:
     """One profile's PDF from its layout units; the last build's page counts and folios
     (kept in the cache) are the first guesses."""
@@ -296,9 +299,6 @@ def _units_pdf(
     stored = cache.get("guess", guess_key) if cache is not None else None
     guess = pickle.loads(stored) if stored else chunked.Guess()
     seed = f"{book.meta.identifier}#{profile}"
-    from .cache import layout_salt
-
-    salt = layout_salt(paths.manuscript, paths.styles)
     pdf, guess, warnings, layouts = chunked.render(html, profile, job, run, cache, guess, heads_of, seed, salt, step=step)
     if cache is not None:
         cache.put("guess", guess_key, pickle.dumps(guess))

@@ -32,33 +32,39 @@ ENGINES = (
 )
 
 
-def tree_digest(*folders: Path, suffixes: tuple[str, ...] = ()) -> str:
-    """A digest of every file under ``folders`` (relative names and bytes, sorted)."""
+def tree_digest(*folders: Path, suffixes: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> str:
+    """A digest of every file under ``folders`` (relative names and bytes, sorted); only
+    those ending in ``suffixes`` if given, none ending in ``exclude``."""
     digest = hashlib.sha256()
     for folder in folders:
         if not folder.exists():
             continue
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            if suffixes and path.suffix not in suffixes:
+            if (suffixes and path.suffix not in suffixes) or path.suffix in exclude:
                 continue
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 
-def inputs_key(manuscript: Path, styles: Path, templates: Path, options: Any, revision: str) -> str:
+def _versions() -> str:
+    """The installed versions of the engines."""
     versions = []
     for name in ENGINES:
         try:
             versions.append(f"{name}={metadata.version(name)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{name}=none")
+    return ";".join(versions)
+
+
+def inputs_key(manuscript: Path, styles: Path, templates: Path, options: Any, revision: str) -> str:
     parts = [
         tree_digest(manuscript),
         tree_digest(styles),
         tree_digest(templates),
         tree_digest(PACKAGE, suffixes=(".py",)),
-        ";".join(versions),
+        _versions(),
         json.dumps(options, sort_keys=True),
         os.environ.get("SOURCE_DATE_EPOCH", ""),
         revision,
@@ -69,16 +75,12 @@ def inputs_key(manuscript: Path, styles: Path, templates: Path, options: Any, re
 def layout_salt(manuscript: Path, styles: Path) -> str:
     """What a layout depends on beyond its HTML: the stylesheets and fonts (by name in
     the HTML), the manuscript's other files (images), the engines' and our code's versions."""
-    versions = []
-    for name in ENGINES:
-        try:
-            versions.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{name}=none")
-    assets = hashlib.sha256()
-    for path in sorted(p for p in manuscript.rglob("*") if p.is_file() and p.suffix not in (".md", ".yaml", ".yml")):
-        assets.update(path.relative_to(manuscript).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    parts = [tree_digest(styles), assets.hexdigest(), tree_digest(PACKAGE, suffixes=(".py",)), ";".join(versions)]
+    parts = [
+        tree_digest(styles),
+        tree_digest(manuscript, exclude=(".md", ".yaml", ".yml")),
+        tree_digest(PACKAGE, suffixes=(".py",)),
+        _versions(),
+    ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
