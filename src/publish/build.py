@@ -217,11 +217,20 @@ def _build_pdf(
 
 def _worth_units(book: Book) -> bool:
     """Whether laying the PDF out in units pays: when the correspondence has parts, each
-    opening on a recto, there are units to lay out side by side.  Without them the
-    letters are one unit, most of the book, which waits for nothing and which the front
-    matter and the appendix wait for: units would add their costs (processes, a second
-    layout of the front matter, stitching) and gain no parallel work."""
-    return sum(1 for g in book.groups if g.id) >= 2
+    opening on a recto, or letters that open fresh pages and hold the text of two units
+    (``units.MIN_UNIT_CHARS``), there are units to lay out side by side.  Without them
+    the letters are one unit, most of the book, which waits for nothing and which the
+    front matter and the appendix wait for: units would add their costs (processes, a
+    second layout of the front matter, stitching) and gain no parallel work."""
+    from .walk import plain_text
+    from .writers.units import MIN_UNIT_CHARS
+
+    if sum(1 for g in book.groups if g.id) >= 2:
+        return True
+    if not book.settings.letters_new_page:
+        return False
+    chars = sum(len(plain_text(b)) for letter in book.all_letters for b in letter.blocks)
+    return chars >= 2 * MIN_UNIT_CHARS
 
 
 def _write_pdfs(book: Book, paths: Paths, outcomes: list[tuple[str, Any, list[Any]]], found: Collector, result: Result) -> None:
@@ -295,7 +304,7 @@ def _units_pdf(
         def heads_of(anchors: dict[str, int], labels: list[str]) -> dict[str, str]:
             return endnote_heads(book, PdfResult(b"", len(labels), anchors, 0, labels, frozenset(), [], []))
 
-    guess_key = f"{book.meta.slug}-{profile}"
+    guess_key = f"{book.meta.slug}-{profile}-own-counts"  # (counts of each unit's own pages)
     stored = cache.get("guess", guess_key) if cache is not None else None
     guess = pickle.loads(stored) if stored else chunked.Guess()
     seed = f"{book.meta.identifier}#{profile}"

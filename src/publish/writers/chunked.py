@@ -11,9 +11,14 @@ when its first folio changes (the page counts of the units before it), when a fo
 prints for another unit changes (contents, cross-references), when the endnotes'
 running heads change.  A unit learns its classes (see ``render.LayoutFixes``) in its
 worker, from its own first layout, as the single document does.
-A unit's page count does not depend on its first folio: while the units before
-it are laid out, a free process lays a later unit out for its page count only, so that
-the units after it can start with their true first folios.  The last build's page
+A unit's page count does not depend on its first folio nor on the side it opens on
+(the margins mirror): while the units before it are laid out, a free process lays a
+later unit out for its page count only, so that the units after it can start with their
+true first folios.  The count kept is that of the unit's own pages: without the stub
+page of a verso opening, the sentinel's page, or the blank verso before a recto opening,
+which follow from the sides (``_plan``).  The classes a layout learnt serve the next
+layout of the same unit when only its first folio or side changed (pagination and line
+breaks do not depend on them).  The last build's page
 counts and folios are the first guesses, which makes a rebuild after a small correction
 one layout of one unit.
 """
@@ -22,7 +27,7 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +49,9 @@ class UnitJob:
     allowed: tuple[Path, ...]
     note_calls: tuple[tuple[str, str], ...]  # (paragraph id, note id) of each note's first call
     write: bool = True  # False: laid out for its page count only
+    lead: int = 0  # stub pages before the unit's own (see units.py)
+    sentinel: bool = True  # the next unit's sentinel ends the document
+    classes: dict[str, str] = field(default_factory=dict)  # learnt by an earlier layout, already set
 
 
 @dataclass
@@ -57,6 +65,8 @@ class UnitLayout:
     levels: list[int]
     classes: dict[str, str] = field(default_factory=dict)  # learnt: id -> classes
     warnings: list[Diagnostic] = field(default_factory=list)
+    lead: int = 0  # stub pages first
+    content: int = 0  # the unit's own pages (no stub, no blank before the sentinel, no sentinel)
 
 
 def lay_out_unit(job: UnitJob) -> UnitLayout:
@@ -66,7 +76,7 @@ def lay_out_unit(job: UnitJob) -> UnitLayout:
 
     found = Collector()
     fetcher = BoundedFetcher(list(job.allowed), job.styles)
-    html, learnt = job.html, {}
+    html, learnt = job.html, dict(job.classes)
     for _ in range(MAX_FIXES):
         layout = lay_out(html, job.styles, fetcher, found, main_id="")
         new = {p: "no-hyphens" for p in layout.hyphen_runs}
@@ -80,7 +90,11 @@ def lay_out_unit(job: UnitJob) -> UnitLayout:
         for k, v in new.items():
             learnt[k] = " ".join(sorted({*learnt.get(k, "").split(), *v.split()}))
         html = _with_classes(html, new)
-    levels = [b[0] for page in layout.document.pages for b in page.bookmarks]
+    pages = layout.document.pages
+    levels = [b[0] for page in pages for b in page.bookmarks]
+    content = len(pages) - job.lead
+    if job.sentinel:
+        content -= 1 + (len(pages) - job.lead >= 2 and pages[-2]._page_box.page_type.blank)
     data = b""
     if job.write:
         import logging
@@ -102,6 +116,8 @@ def lay_out_unit(job: UnitJob) -> UnitLayout:
         levels,
         learnt,
         found.items,
+        job.lead,
+        content,
     )
 
 
@@ -148,15 +164,26 @@ def render(
 
     split = units_mod.split(html)
     n = len(split)
-    counts = list(guess.counts) if len(guess.counts) == n else [0] * n
+    counts = list(guess.counts) if len(guess.counts) == n else [0] * n  # each unit's own pages
     known = [c > 0 for c in counts]
     main_unit = next((k for k in range(n) if main_id in split.ids[k]), 0)
     folios, heads = dict(guess.folios), dict(guess.heads)
     made: list[str | None] = [None] * n
     results: list[UnitLayout | None] = [None] * n
-    running: dict[Any, tuple[int, str, bool]] = {}
+    running: dict[Any, tuple[int, str, bool, tuple]] = {}
     layouts: list[tuple[int, bool]] = []
-    memo: dict[int, tuple[Any, str]] = {}
+    memo: dict[int, tuple[tuple, str]] = {}
+    # What each unit's last layout showed besides its first folio and side, and the
+    # classes it learnt: they serve its next layout if it shows the same.
+    taught: list[tuple[tuple, dict[str, str]] | None] = [None] * n
+
+    def job_for(k: int, write: bool, plan: _Plan, attributes: dict[str, dict[str, str]]) -> UnitJob:
+        shows, doc = memo[k]
+        carried = taught[k][1] if taught[k] is not None and taught[k][0] == shows[2:] else {}  # type: ignore[index]
+        if carried:
+            doc = units_mod.document(split, k, plan.first[k], folios, carried, attributes, plan.verso[k])
+        return replace(job(doc, write), lead=int(plan.verso[k]), sentinel=k + 1 < n, classes=carried)
+
     for _ in range(4 * MAX_LAYOUTS * n):  # looks at the units (a look may find cached layouts only)
         if any(results):
             layout = _combine(split, results, counts, main_unit)
@@ -164,31 +191,39 @@ def render(
             folios = {**guess.folios, **{ident: layout.labels[page] for ident, page in layout.anchors.items()}}
             if heads_of is not None:
                 heads = heads_of(layout.anchors, layout.labels)
-        first = _first_folios(split, counts, main_id)
+        plan = _plan(split, counts, main_unit)
         attributes = {k: {"data-head": v} for k, v in heads.items()}
         # Without the classes learnt so far: a unit whose document changed learns its
         # own again from its first layout, as the single document does.
         docs = []
         for k in range(n):  # a unit's document is made again only when what it shows changed
             shows = (
-                first[k],
-                [folios.get(r) for r in sorted(split.refs[k])],
-                [heads.get(i) for i in sorted(split.ids[k] & heads.keys())],
+                plan.first[k],
+                plan.verso[k],
+                tuple(folios.get(r) for r in sorted(split.refs[k])),
+                tuple(heads.get(i) for i in sorted(split.ids[k] & heads.keys())),
             )
             if memo.get(k, (None,))[0] != shows:
-                memo[k] = (shows, units_mod.document(split, k, first[k], folios, None, attributes))
+                memo[k] = (shows, units_mod.document(split, k, plan.first[k], folios, None, attributes, plan.verso[k]))
             docs.append(memo[k][1])
         done = [made[k] == docs[k] and bool(results[k].pdf) for k in range(n)]  # type: ignore[union-attr]
-        busy = {k for k, _, write in running.values() if write}  # a final layout in flight
-        counting = {k for k, _, write in running.values() if not write}
+        busy = {k for k, _, write, _ in running.values() if write}  # a final layout in flight
+        counting = {k for k, _, write, _ in running.values() if not write}
         # Final: the unit's first folio and the folios it prints are known; it is laid
         # out and written.  Others are laid out for their page count only, the earliest
         # first, while a process is free; a unit before the main group (the front
         # matter) moves no one's folios and waits.  A unit whose count is being found
-        # when its first folio becomes known starts its final layout at once, beside it.
-        # Stuck (folios never found): final.
+        # when its first folio becomes known waits for that count (whose classes make
+        # its final layout one layout), unless it holds a share of the work left that
+        # the other processes cannot cover meanwhile: then its final layout starts at
+        # once, beside it.  Stuck (folios never found): final.
+        left = sum(split.chars[k] for k in range(n) if not done[k])
         final = [all(known[main_unit:k]) and split.refs[k] <= folios.keys() for k in range(n)]
-        queue = [(k, True) for k in range(n) if final[k] and not done[k] and k not in busy]
+        queue = [
+            (k, True)
+            for k in range(n)
+            if final[k] and not done[k] and k not in busy and (k not in counting or split.chars[k] * runner.slots >= left)
+        ]
         queue += [(k, False) for k in range(main_unit, n) if not known[k] and not final[k] and k not in busy | counting]
         if all(done) and not running:
             break
@@ -199,19 +234,21 @@ def render(
             hit = cache.get(f"units-{profile}", digest("unit", profile, salt, docs[k])) if write else None
             if hit is not None:
                 results[k] = pickle.loads(hit)
-                made[k], counts[k], known[k] = docs[k], results[k].page_count, True  # type: ignore[union-attr]
+                made[k], counts[k], known[k] = docs[k], results[k].content, True  # type: ignore[union-attr]
+                taught[k] = (memo[k][0][2:], results[k].classes)  # type: ignore[union-attr]
                 hits += 1
         if hits:
             continue  # an earlier build laid these out: look again with what they tell
         for k, write in queue[: max(0, runner.slots - len(running))]:
             step(f"laying out unit {k + 1} of {n} ({profile}{'' if write else ', page count'})")
-            running[runner.submit(lay_out_unit, job(docs[k], write))] = (k, docs[k], write)
+            running[runner.submit(lay_out_unit, job_for(k, write, plan, attributes))] = (k, docs[k], write, memo[k][0])
             layouts.append((k, write))
         for handle in runner.wait(list(running)):
-            k, doc, write = running.pop(handle)
+            k, doc, write, shows = running.pop(handle)
             laid = runner.result(handle)
+            taught[k] = (shows[2:], laid.classes)
             if write or results[k] is None or not results[k].pdf:  # type: ignore[union-attr]
-                results[k], made[k], counts[k], known[k] = laid, doc, laid.page_count, True
+                results[k], made[k], counts[k], known[k] = laid, doc, laid.content, True
             if cache is not None and laid.pdf:
                 cache.put(f"units-{profile}", digest("unit", profile, salt, doc), pickle.dumps(laid))
         if len(layouts) > MAX_LAYOUTS * n:
@@ -219,14 +256,17 @@ def render(
     else:
         raise RuntimeError("the layout units did not settle")
     layout = _combine(split, results, counts, main_unit)
+    plan = _plan(split, counts, main_unit)
     warnings: list[Diagnostic] = []
     classes: dict[str, str] = {}
-    for laid in results:
+    pieces = []
+    for k, laid in enumerate(results):
         assert laid is not None and laid.pdf
+        if laid.lead != plan.verso[k] or laid.page_count != laid.lead + plan.keep[k] + (k + 1 < n):
+            raise RuntimeError(f"layout unit {k + 1} has {laid.page_count} pages, not the planned ones")  # a bug
         warnings.extend(laid.warnings)
         classes.update(laid.classes)
-    keep = _kept(split, counts)
-    pieces = [Piece(r.pdf, keep[k], r.levels) for k, r in enumerate(results) if r is not None]
+        pieces.append(Piece(laid.pdf, plan.keep[k], laid.levels, skip=laid.lead))
     from .pdf import fixed_xmp
 
     layout.data = stitch(pieces, layout.main_start, lambda xml: fixed_xmp(xml, seed))
@@ -235,46 +275,64 @@ def render(
     return layout, Guess(counts, folios, classes, heads), warnings, layouts
 
 
-def _kept(split: units_mod.Units, counts: list[int]) -> list[int]:
-    """Pages kept of each unit: all but the sentinel's, except in the last unit."""
-    return [max(c - 1, 0) if k < len(split) - 1 else c for k, c in enumerate(counts)]
+@dataclass
+class _Plan:
+    """Where the units fall in the book, from their own page counts: the index of each
+    unit's first page, whether that is a verso (the document then starts with a stub
+    page), the pages kept from it (its own and a blank verso before a recto opening
+    after it), the folio of its first page, and the index of the page with folio 1."""
+
+    offset: list[int]
+    verso: list[bool]
+    keep: list[int]
+    first: list[int]
+    main_start: int
 
 
-def _first_folios(split: units_mod.Units, counts: list[int], main_id: str) -> list[int]:
-    """The folio of each unit's first page, from the page counts (1 where unknown)."""
-    keep = _kept(split, counts)
-    main_unit = next((k for k in range(len(split)) if main_id in split.ids[k]), 0)
-    folios, folio = [], 1
-    for k in range(len(split)):
-        folios.append(folio if k > main_unit else 1)
-        folio = folio + keep[k] if k >= main_unit else 1
-    return folios
+def _plan(split: units_mod.Units, counts: list[int], main_unit: int) -> _Plan:
+    """The plan for units with ``counts`` pages of their own (0 where unknown).  The
+    book's first page is a recto, so a page is a recto when its index is even."""
+    n = len(split)
+    plan = _Plan([], [], [], [], 0)
+    offset = 0
+    for k in range(n):
+        if k == main_unit:
+            plan.main_start = offset
+        end = offset + counts[k]
+        blank = int(k + 1 < n and split.recto[k + 1] and end % 2 == 1)
+        plan.offset.append(offset)
+        plan.verso.append(offset % 2 == 1)  # only a fresh-page opening can fall there
+        plan.keep.append(counts[k] + blank)
+        plan.first.append(offset - plan.main_start + 1 if k > main_unit else 1)
+        offset = end + blank
+    return plan
 
 
 def _combine(split: units_mod.Units, results: list[UnitLayout | None], counts: list[int], main_unit: int) -> PdfResult:
-    """The units' layouts as one book's: page indexes offset, sentinels dropped.  A unit
-    not laid out yet takes the pages ``counts`` gives it (the last build's count, or 0)."""
+    """The units' layouts as one book's: page indexes offset, stubs, sentinels and
+    blanks the plan does not keep dropped.  A unit not laid out yet takes the pages
+    ``counts`` gives it (the last build's count, or 0); one laid out on the other side
+    than the plan's (for its page count) may lack a blank page: it is left empty."""
     from pypdf._page_labels import number2lowercase_roman_numeral
 
-    keep = _kept(split, [r.page_count if r else c for r, c in zip(results, counts, strict=True)])
+    plan = _plan(split, [r.content if r else c for r, c in zip(results, counts, strict=True)], main_unit)
     anchors: dict[str, int] = {}
     starts: list[PageStart | None] = []
     digests: list[str] = []
     runs: set[str] = set()
-    offset, main_start = 0, 0
     for k, r in enumerate(results):
-        if k == main_unit:
-            main_start = offset
+        keep, offset = plan.keep[k], plan.offset[k]
         if r is None:
-            starts += [None] * keep[k]
-            digests += [""] * keep[k]
-        else:
-            for ident, page in r.anchors.items():
-                if page < keep[k]:
-                    anchors.setdefault(ident, offset + page)
-            starts += r.starts[: keep[k]]
-            digests += r.page_digests[: keep[k]]
-            runs |= r.hyphen_runs
-        offset += keep[k]
-    labels = [number2lowercase_roman_numeral(i + 1) if i < main_start else str(i - main_start + 1) for i in range(offset)]
-    return PdfResult(b"", offset, anchors, main_start, labels, frozenset(runs), starts, digests)
+            starts += [None] * keep
+            digests += [""] * keep
+            continue
+        for ident, page in r.anchors.items():
+            if r.lead <= page < r.lead + keep:
+                anchors.setdefault(ident, offset + page - r.lead)
+        own = slice(r.lead, r.lead + keep)
+        starts += (r.starts[own] + [None] * keep)[:keep]
+        digests += (r.page_digests[own] + [""] * keep)[:keep]
+        runs |= r.hyphen_runs
+    count, main_start = sum(plan.keep), plan.main_start
+    labels = [number2lowercase_roman_numeral(i + 1) if i < main_start else str(i - main_start + 1) for i in range(count)]
+    return PdfResult(b"", count, anchors, main_start, labels, frozenset(runs), starts, digests)

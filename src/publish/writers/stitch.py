@@ -1,6 +1,6 @@
 """Stitch the PDFs of layout units into one book (pikepdf).
 
-In: each unit's PDF, how many of its pages to keep (its sentinel page goes, see
+In: each unit's PDF, which of its pages to keep (its stub and sentinel pages go, see
 ``units.py``), and the level of each of its bookmarks.  Out: one PDF whose pages, links,
 named destinations, bookmarks, page labels, tagged structure (PDF/UA) and output intent
 are those a single-document render would have.
@@ -31,8 +31,9 @@ from .units import DEST
 @dataclass
 class Piece:
     pdf: bytes
-    keep: int  # pages kept from the start of the unit's PDF
+    keep: int  # pages kept, after the skipped ones
     levels: list[int]  # bookmark levels, in document order
+    skip: int = 0  # pages dropped first (the stub page of a unit that opens on a verso)
 
 
 def stitch(pieces: list[Piece], main_start: int, xmp: Callable[[bytes], bytes] = lambda x: x) -> bytes:
@@ -41,7 +42,6 @@ def stitch(pieces: list[Piece], main_start: int, xmp: Callable[[bytes], bytes] =
     ``pdf.fixed_xmp``).  The trailer /ID is a digest of the content (pikepdf's
     deterministic id), so the same pieces give the same bytes."""
     import pikepdf
-    from pikepdf import Array, Dictionary, Name, String
 
     out = pikepdf.new()
     sources = [pikepdf.open(io.BytesIO(p.pdf)) for p in pieces]
@@ -49,89 +49,36 @@ def stitch(pieces: list[Piece], main_start: int, xmp: Callable[[bytes], bytes] =
     for key in ("/Metadata", "/ViewerPreferences", "/MarkInfo", "/Lang", "/OutputIntents"):
         if key in first.Root:
             out.Root[key] = _copy(out, first.Root[key])
-    tagged = "/StructTreeRoot" in first.Root
-    if tagged:
-        root = first.Root.StructTreeRoot
-        tree = out.make_indirect(Dictionary(Type=Name.StructTreeRoot))
-        document = out.make_indirect(Dictionary(Type=Name.StructElem, S=root.K[0].S, P=tree))
-        tree.K = Array([document])
-        kids: list[object] = []
-        page_nums: list[object] = []
-        link_nums: list[object] = []
+    structure = _Structure(out, first) if "/StructTreeRoot" in first.Root else None
     names: dict[str, object] = {}
     outline: list[tuple[int, str, object]] = []
-
     for source, piece in zip(sources, pieces, strict=True):
-        kept = list(source.pages)[: piece.keep]
+        pages = list(source.pages)
+        kept = range(piece.skip, piece.skip + piece.keep)
+        dropped = {page.objgen for index, page in enumerate(pages) if index not in kept}
         base = len(out.pages)
-        for page in kept:
-            out.pages.append(page)
-        copied = list(out.pages)[base:]
-        dropped = {p.objgen for p in list(source.pages)[piece.keep :]}
-        if tagged:
-            own = source.Root.StructTreeRoot
-            # Elements whose parent is the unit's Document lose that link before copying,
-            # or copying would follow it to the unit's whole tree; they get ours after.
-            adopted = _children_of(own.K[0], source)
-            for element in own.K[0].K:
-                if "/Pg" in element and element.Pg.objgen in dropped:
-                    continue
-                kids.append(_copy(out, element))
-            nums = list(own.ParentTree.Nums)
-            links = {}
-            for key, value in zip(nums[::2], nums[1::2], strict=True):
-                if int(key) < len(kept):
-                    page_nums.append(_copy(out, value))
-                elif int(key) >= len(source.pages):
-                    links[int(key)] = value
-        if tagged:
-            for element in adopted:
-                if "/Pg" not in element or element.Pg.objgen not in dropped:
-                    _copy(out, element).P = document
-        for index, page in enumerate(copied):
-            if tagged and "/StructParents" in page.obj:
-                page.obj.StructParents = base + index
+        for index in kept:
+            out.pages.append(pages[index])
+        links = structure.add(source, kept, dropped) if structure else {}
+        for index, page in enumerate(list(out.pages)[base:], start=base):
+            if structure and "/StructParents" in page.obj:
+                page.obj.StructParents = index
             for annot in page.obj.get("/Annots", []):
-                action = annot.get("/A")
-                if action is not None and str(action.get("/URI", "")).startswith(DEST):
-                    target = str(action.URI)[len(DEST) :]
-                    del annot["/A"]
-                    annot.Dest = String(target)
-                    if "/Contents" in annot:
-                        annot.Contents = String(target)
-                if tagged and "/StructParent" in annot:
-                    link_nums.append((annot, _copy(out, links[int(annot.StructParent)])))
+                _relink(annot)
+                if structure and "/StructParent" in annot:
+                    structure.link(annot, links[int(annot.StructParent)])
         dests = source.Root.get("/Names", {}).get("/Dests", {}).get("/Names", [])
         for name, dest in zip(dests[::2], dests[1::2], strict=True):
             if dest[0].objgen not in dropped:
                 names.setdefault(str(name), _copy(out, dest))
-        items = _flat_outline(source)
-        for level, (title, dest) in zip(piece.levels, items, strict=True):
+        for level, (title, dest) in zip(piece.levels, _flat_outline(source), strict=True):
             if dest[0].objgen not in dropped:
                 outline.append((level, title, _copy(out, dest)))
-
-    # (Arrays are built as Python lists first: growing a pikepdf Array item by item is
-    # quadratic, 74 s of a 75 s stitch at 50x.)
-    if tagged:
-        document.K = Array(kids)
-        nums: list[object] = []
-        for index, value in enumerate(page_nums):
-            nums += [index, value]
-        for index, (annot, value) in enumerate(link_nums, start=len(out.pages)):
-            annot.StructParent = index
-            nums += [index, value]
-        tree.ParentTree = out.make_indirect(Dictionary(Nums=Array(nums)))
-        out.Root.StructTreeRoot = tree
-    if names:
-        flat: list[object] = []
-        for name in sorted(names):
-            flat += [String(name), names[name]]
-        out.Root.Names = Dictionary(Dests=Dictionary(Names=Array(flat)))
+    if structure:
+        structure.finish(len(out.pages))
+    _names(out, names)
     _outline(out, outline)
-    labels = Array([main_start, Dictionary(S=Name.D)]) if main_start else Array([0, Dictionary(S=Name.D)])
-    if main_start:
-        labels = Array([0, Dictionary(S=Name.r), *labels])
-    out.Root.PageLabels = Dictionary(Nums=labels)
+    _page_labels(out, main_start)
     if "/Metadata" in out.Root:
         out.Root.Metadata.write(xmp(out.Root.Metadata.read_bytes()))
     info = first.trailer.get("/Info")
@@ -140,6 +87,95 @@ def stitch(pieces: list[Piece], main_start: int, xmp: Callable[[bytes], bytes] =
     buffer = io.BytesIO()
     out.save(buffer, min_version=first.pdf_version, deterministic_id=True)
     return buffer.getvalue()
+
+
+class _Structure:
+    """The book's structure tree, made of the units': their ``Document`` elements' kids
+    under one ``Document``, and one parent tree numbered pages first (in book order),
+    then link annotations.  (Arrays are built as Python lists first: growing a pikepdf
+    Array item by item is quadratic, 74 s of a 75 s stitch at 50x.)"""
+
+    def __init__(self, out: object, first: object):
+        from pikepdf import Array, Dictionary, Name
+
+        self.out = out
+        self.tree = out.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+        self.document = out.make_indirect(Dictionary(Type=Name.StructElem, S=first.Root.StructTreeRoot.K[0].S, P=self.tree))
+        self.tree.K = Array([self.document])
+        self.kids: list[object] = []
+        self.page_nums: list[object] = []
+        self.link_nums: list[tuple[object, object]] = []
+
+    def add(self, source: object, kept: range, dropped: set[tuple[int, int]]) -> dict[int, object]:
+        """Take the elements of ``source``'s kept pages; returns its parent-tree entries
+        of link annotations, by their number there."""
+        own = source.Root.StructTreeRoot
+        # Elements whose parent is the unit's Document lose that link before copying,
+        # or copying would follow it to the unit's whole tree; they get ours after.
+        adopted = _children_of(own.K[0], source)
+        for element in own.K[0].K:
+            if "/Pg" not in element or element.Pg.objgen not in dropped:
+                self.kids.append(_copy(self.out, element))
+        nums = list(own.ParentTree.Nums)
+        links = {}
+        for key, value in zip(nums[::2], nums[1::2], strict=True):
+            if int(key) in kept:
+                self.page_nums.append(_copy(self.out, value))
+            elif int(key) >= len(source.pages):
+                links[int(key)] = value
+        for element in adopted:
+            if "/Pg" not in element or element.Pg.objgen not in dropped:
+                _copy(self.out, element).P = self.document
+        return links
+
+    def link(self, annot: object, entry: object) -> None:
+        self.link_nums.append((annot, _copy(self.out, entry)))
+
+    def finish(self, pages: int) -> None:
+        from pikepdf import Array, Dictionary
+
+        self.document.K = Array(self.kids)
+        nums: list[object] = []
+        for index, value in enumerate(self.page_nums):
+            nums += [index, value]
+        for index, (annot, value) in enumerate(self.link_nums, start=pages):
+            annot.StructParent = index
+            nums += [index, value]
+        self.tree.ParentTree = self.out.make_indirect(Dictionary(Nums=Array(nums)))
+        self.out.Root.StructTreeRoot = self.tree
+
+
+def _relink(annot: object) -> None:
+    """A link to another unit (``publish-dest:id``) becomes a link to destination ``id``."""
+    from pikepdf import String
+
+    action = annot.get("/A")
+    if action is not None and str(action.get("/URI", "")).startswith(DEST):
+        target = str(action.URI)[len(DEST) :]
+        del annot["/A"]
+        annot.Dest = String(target)
+        if "/Contents" in annot:
+            annot.Contents = String(target)
+
+
+def _names(out: object, names: dict[str, object]) -> None:
+    from pikepdf import Array, Dictionary, String
+
+    if names:
+        flat: list[object] = []
+        for name in sorted(names):
+            flat += [String(name), names[name]]
+        out.Root.Names = Dictionary(Dests=Dictionary(Names=Array(flat)))
+
+
+def _page_labels(out: object, main_start: int) -> None:
+    """Roman folios before ``main_start``, arabic from 1 there."""
+    from pikepdf import Array, Dictionary, Name
+
+    labels = Array([main_start, Dictionary(S=Name.D)])
+    if main_start:
+        labels = Array([0, Dictionary(S=Name.r), *labels])
+    out.Root.PageLabels = Dictionary(Nums=labels)
 
 
 def _children_of(document: object, pdf: object) -> list[object]:

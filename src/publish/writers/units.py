@@ -1,11 +1,16 @@
 """Layout units: the print HTML cut into documents WeasyPrint can lay out on their own.
 
 In: the print HTML, whose templates mark with ``data-unit`` each element that opens on a
-recto (the divisions after the front matter, the parts by year).  Out: one HTML document
-per unit, for a given first folio and the folios of the ids it links to elsewhere.
+recto (the divisions after the front matter, the parts by year), and with
+``data-unit="page"`` each element that opens a fresh page of either side (the letters,
+when ``print.letters_new_page`` is set).  Out: one HTML document per unit, for a given
+first folio and the folios of the ids it links to elsewhere.
 
-A unit is everything from one ``data-unit`` element (or the start of the body) to the
-next, in document order.  Its document keeps the whole ``<head>`` and the unit's
+A unit is everything from one cut (or the start of the body) to the next, in document
+order.  Every recto opening is a cut; a fresh-page opening is one when the unit before it
+holds at least ``MIN_UNIT_CHARS`` characters of text, so that a book of short letters
+is laid out in a few dozen documents, not in hundreds (each document costs WeasyPrint
+its stylesheets and fonts again).  Its document keeps the whole ``<head>`` and the unit's
 ancestors (without their ids, which belong to the unit where they start), so the same
 rules select the same elements.  Two things make a unit lay out exactly as it does in
 the single document:
@@ -14,9 +19,13 @@ the single document:
   no content): it starts the page after the unit's end the way the next unit would,
   so a blank verso before it is made by WeasyPrint itself, then the sentinel's page is
   dropped when the units are stitched;
-- every unit starts on a recto, so page sides match; its first folio is set with
-  ``@page :first`` and ``@page :nth(1 of main)`` (the page group whose first page resets
-  the folio to 1 in print.css), which the unit's document adds after the stylesheets.
+- a unit's first page has the side it has in the book: a document's first page is a
+  recto, so a unit that opens on a verso starts with an empty *stub* element that
+  fills a page of its own (dropped when stitching, as the sentinel's); its first folio
+  is set with ``@page :first`` and ``@page :nth(1 of main)`` (the page group whose first
+  page resets the folio to 1 in print.css), which the unit's document adds after the
+  stylesheets.  Left and right pages have the same text width (the margins mirror), so a
+  unit's text breaks into the same pages whichever side it starts on.
 
 Links to an id in another unit would be dropped by WeasyPrint (it resolves ``#id``
 within one document): they become ``publish-dest:id`` and carry the target's folio in
@@ -36,15 +45,21 @@ from lxml import html as lxml_html
 DEST = "publish-dest:"
 SENTINEL = "publish-sentinel"
 CONTINUED = "publish-continued"
+STUB = "publish-stub"
+#: Text (characters) a unit holds at least before a fresh-page opening starts another.
+MIN_UNIT_CHARS = 40_000
 
 
 @dataclass
 class Units:
     """The split HTML: the parsed tree, and for each unit the element that starts it
-    (None for the first), its ids and the ids it links to in other units."""
+    (None for the first), whether it opens on a recto, its ids and the ids it links to
+    in other units."""
 
     tree: object
     starts: list[object | None]
+    recto: list[bool] = field(default_factory=list)
+    chars: list[int] = field(default_factory=list)  # characters of text in each unit
     ids: list[set[str]] = field(default_factory=list)
     refs: list[set[str]] = field(default_factory=list)
     owner: dict[object, int] = field(default_factory=dict)  # element -> unit where it starts
@@ -54,22 +69,34 @@ class Units:
         return len(self.starts)
 
 
-def split(html: str) -> Units:
-    """Cut the print HTML at its ``data-unit`` elements."""
+def split(html: str, min_chars: int | None = None) -> Units:
+    """Cut the print HTML at its ``data-unit`` elements: at every recto opening, and at
+    a fresh-page opening after ``min_chars`` of text (``MIN_UNIT_CHARS`` by default)."""
     tree = lxml_html.document_fromstring(html)
     body = tree.find("body")
+    least = MIN_UNIT_CHARS if min_chars is None else min_chars
     starts: list[object | None] = [None]
+    recto = [True]
+    chars = [0]
     owner: dict[object, int] = {}
+    held = 0  # text of the current unit so far
     for element in body.iter():
         if element is body or not isinstance(element.tag, str):
             continue
-        if element.get("data-unit") is not None and owner:
+        cut = element.get("data-unit")
+        if cut is not None and owner and (cut != "page" or held >= least):
             starts.append(element)
+            recto.append(cut != "page")
+            chars.append(0)
+            held = 0
         owner[element] = len(starts) - 1
+        text = len(element.text or "") + len(element.tail or "")
+        held += text
+        chars[-1] += text
     last: dict[object, int] = {}
     for element in reversed(list(owner)):  # children before their parents
         last[element] = max([owner[element], *(last[c] for c in element if c in last)])
-    units = Units(tree, starts, owner=owner, last=last)
+    units = Units(tree, starts, recto, chars, owner=owner, last=last)
     units.ids = [set() for _ in starts]
     units.refs = [set() for _ in starts]
     for element, unit in owner.items():
@@ -90,9 +117,11 @@ def document(
     folios: dict[str, str],
     classes: dict[str, str] | None = None,
     attributes: dict[str, dict[str, str]] | None = None,
+    verso: bool = False,
 ) -> str:
-    """The HTML of unit ``index``: its first page gets folio ``first_folio``; links to
-    other units carry ``folios[id]`` (``?`` when not known yet).  ``classes`` (id ->
+    """The HTML of unit ``index``: its first page gets folio ``first_folio`` (a verso:
+    after a stub page, see above); links to other units carry ``folios[id]`` (``?`` when
+    not known yet).  ``classes`` (id ->
     classes) and ``attributes`` (id -> name -> value) are set on elements by id: what a
     layout taught the next one (see ``render.LayoutFixes``).  Only the unit's own
     elements are copied (whole subtrees at once), so making every unit's document costs
@@ -102,7 +131,8 @@ def document(
     tree.append(copy.deepcopy(source.find("head")))
     sentinel = units.starts[index + 1] if index + 1 < len(units) else None
     body = source.find("body")
-    new_body = _copy_part(units, body, index, sentinel)
+    stub = units.starts[index] if verso else None
+    new_body = _copy_part(units, body, index, sentinel, stub)
     tree.append(new_body)
     for element in new_body.iter():
         if not isinstance(element.tag, str):
@@ -120,15 +150,21 @@ def document(
                 element.set(name, value)
     if index > 0:
         style = lxml_html.Element("style")
-        style.text = f"@page :first {{ counter-reset: page {first_folio}; }}\n@page :nth(1 of main) {{ counter-reset: page {first_folio}; }}\n"
+        folio = first_folio - 1 if verso else first_folio
+        style.text = (
+            f"@page :first {{ counter-reset: page {folio}; }}\n@page :nth(1 of main) {{ counter-reset: page {folio}; }}\n"
+        )
+        if verso:
+            style.text += f".{STUB} {{ break-after: page; }}\n"
         tree.find("head").append(style)
     return lxml_html.tostring(tree, encoding="unicode", doctype="<!DOCTYPE html>")
 
 
-def _copy_part(units: Units, element: object, index: int, sentinel: object | None) -> object:
+def _copy_part(units: Units, element: object, index: int, sentinel: object | None, stub: object | None) -> object:
     """``element`` as unit ``index`` sees it: whole if it lies in the unit; else its
     shell (no id, no text, marked continued if it started earlier) around what of its
-    children does; the next unit's first element as an empty sentinel."""
+    children does; the next unit's first element as an empty sentinel; an empty stub
+    before ``stub`` (the unit's first element, when it opens on a verso)."""
     body = element.tag == "body"
     if not body and units.owner[element] == index == units.last[element]:
         return copy.deepcopy(element)
@@ -141,12 +177,14 @@ def _copy_part(units: Units, element: object, index: int, sentinel: object | Non
     for child in element:
         if not isinstance(child.tag, str):
             continue
+        if child is stub:
+            shell.append(lxml_html.Element("div", {"class": STUB}))
         if child is sentinel:
             empty = lxml_html.Element(child.tag, {k: v for k, v in child.attrib.items() if k not in ("id", "data-unit")})
             _add_class(empty, SENTINEL)
             shell.append(empty)
         elif units.owner[child] <= index <= units.last[child]:  # (the sentinel's ancestors too)
-            shell.append(_copy_part(units, child, index, sentinel))
+            shell.append(_copy_part(units, child, index, sentinel, stub))
     return shell
 
 
