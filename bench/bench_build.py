@@ -83,17 +83,45 @@ def timed(make_cmd, runs: int, env: dict[str, str], before=None) -> tuple[float,
     return statistics.median(times), min(times), max(times), peak
 
 
-def bench_corpus(scale: int, runs: int, work: Path, env: dict[str, str]) -> list[tuple[str, tuple, str]]:
-    ms = make(scale, work / f"ms-{scale}") if scale > 1 else ROOT / "manuscript"
-    common = ["--styles", str(ROOT / "styles"), "--templates", str(ROOT / "templates")]
-    html_out = work / f"html-{scale}"
+COMMON = ["--styles", str(ROOT / "styles"), "--templates", str(ROOT / "templates")]
+
+
+def bare_weasyprint(ms: Path, work: Path, runs: int, env: dict[str, str]) -> tuple[tuple, Path]:
+    """The reference: bare WeasyPrint on the final HTML of ``ms`` (written by
+    ``publish build --format html``); its figures and that HTML."""
+    html_out = work / f"html-{ms.name}"
     subprocess.run(
-        [PY, "-m", "publish", "build", str(ms), "-o", str(html_out), "--format", "html", *common],
+        [PY, "-m", "publish", "build", str(ms), "-o", str(html_out), "--format", "html", *COMMON],
         check=True,
         env=env,
         capture_output=True,
     )
     html = next(html_out.glob("*-html/*.html"))
+    code = f"import weasyprint; weasyprint.HTML(filename={str(html)!r}).write_pdf({str(work / 'bare.pdf')!r})"
+    return timed(lambda i: [PY, "-c", code], runs, env), html
+
+
+def publish_cmd(ms: Path, out: Path, *extra: str):
+    """``publish build`` of ``ms`` into a new folder for each run ``i`` (no cache)."""
+    return lambda i: [PY, "-m", "publish", "build", str(ms), "-o", str(out.parent / f"{out.name}-{i}"), *COMMON, *extra]
+
+
+def bench_new_page(scale: int, runs: int, work: Path, env: dict[str, str]) -> list[tuple[str, tuple, str]]:
+    """The corpus with each letter opening a fresh page: units of about
+    ``units.MIN_UNIT_CHARS`` of text inside the parts, against bare WeasyPrint."""
+    ms = make(scale, work / f"ms-{scale}-new-page", new_page=True)
+    bare, _ = bare_weasyprint(ms, work, runs, env)
+    rows = [("letters on new pages: bare WeasyPrint, same HTML", bare, "ref")]
+    build = timed(publish_cmd(ms, work / f"out-{scale}-new-page", "--format", "pdf"), runs, env)
+    rows.append(("letters on new pages: publish build --format pdf", build, bare[0]))
+    both = timed(publish_cmd(ms, work / f"out-{scale}-new-page-both"), runs, env)
+    rows.append(("letters on new pages: publish build (PDF + EPUB)", both, bare[0]))
+    return rows
+
+
+def bench_corpus(scale: int, runs: int, work: Path, env: dict[str, str]) -> list[tuple[str, tuple, str]]:
+    ms = make(scale, work / f"ms-{scale}") if scale > 1 else ROOT / "manuscript"
+    bare, html = bare_weasyprint(ms, work, runs, env)
     md = work / f"corpus-{scale}.md"
     md.write_text(markdown(ms), encoding="utf-8")
     import pypandoc
@@ -101,24 +129,9 @@ def bench_corpus(scale: int, runs: int, work: Path, env: dict[str, str]) -> list
     pandoc = pypandoc.get_pandoc_path()
 
     def publish(*extra: str):
-        return lambda i: [
-            PY,
-            "-m",
-            "publish",
-            "build",
-            str(ms),
-            "-o",
-            str(work / f"out-{scale}-{'-'.join(extra) or 'both'}-{i}"),
-            *common,
-            *extra,
-        ]
+        return publish_cmd(ms, work / f"out-{scale}-{'-'.join(extra) or 'both'}", *extra)
 
     rows = []
-    bare = timed(
-        lambda i: [PY, "-c", f"import weasyprint; weasyprint.HTML(filename={str(html)!r}).write_pdf({str(work / 'bare.pdf')!r})"],
-        runs,
-        env,
-    )
     rows.append(("bare WeasyPrint, same HTML", bare, "ref"))
     pan = timed(lambda i: [pandoc, str(md), "-o", str(work / "pandoc.epub"), "--metadata", "title=Letters"], runs, env)
     rows.append(("pandoc, Markdown to EPUB", pan, "ref"))
@@ -149,7 +162,7 @@ def bench_corpus(scale: int, runs: int, work: Path, env: dict[str, str]) -> list
     shutil.rmtree(loop_ms, ignore_errors=True)
     shutil.copytree(ms, loop_ms)
     loop_out = work / f"loop-out-{scale}"
-    loop_cmd = [PY, "-m", "publish", "build", str(loop_ms), "-o", str(loop_out), *common]
+    loop_cmd = [PY, "-m", "publish", "build", str(loop_ms), "-o", str(loop_out), *COMMON]
     run(loop_cmd, env)
     rows.append(("no-op rebuild", timed(lambda i: loop_cmd, runs, env), "full"))
     letter = sorted((loop_ms / "letters").glob("09-*.md"))[0]
@@ -176,14 +189,14 @@ def main() -> None:
         for scale in (int(s) for s in args.scales.split(",")):
             runs = args.runs if scale < 10 else args.runs_10x if scale < 50 else args.runs_50x
             rows, bare, pan = bench_corpus(scale, runs, Path(tmp), env)
+            if scale >= 10:
+                rows += bench_new_page(scale, runs, Path(tmp), env)
             full = next(r[1][0] for r in rows if r[0] == "publish build (PDF + EPUB)")
             for name, (med, lo, hi, rss), against in rows:
-                ref = {"ref": None, "bare": bare[0], "pandoc": pan[0], "full": full}[against]
-                ratio = (
-                    f"{med / ref:.2f} × {'bare WeasyPrint' if against == 'bare' else against if against != 'full' else 'full build'}"
-                    if ref
-                    else "reference"
-                )
+                # (a number: the figure of this row's own bare WeasyPrint reference)
+                ref = {"ref": None, "bare": bare[0], "pandoc": pan[0], "full": full}.get(against, against)  # type: ignore[call-overload]
+                what = {"bare": "bare WeasyPrint", "pandoc": "pandoc", "full": "full build"}.get(against, "bare WeasyPrint")  # type: ignore[call-overload]
+                ratio = f"{med / ref:.2f} × {what}" if ref else "reference"
                 out.append(f"| {scale}x ({runs}) | {name} | {med:.2f} | {lo:.2f}–{hi:.2f} | {rss} | {ratio} |")
                 print(out[-1], flush=True)
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"

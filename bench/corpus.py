@@ -2,8 +2,9 @@
 
 Each copy gets unique ids (``-c2``, ``-c3``, ...), its cross-references and emendations
 follow it, notes and references included; the correspondence is divided into parts by
-year (as large letter editions are), each opening on a recto.
-Usage: python bench/corpus.py N OUT_DIR
+year (as large letter editions are), each opening on a recto.  Variants: each letter
+opening a fresh page (``print.letters_new_page``), and no parts.
+Usage: python bench/corpus.py N OUT_DIR [--new-page]
 """
 
 from __future__ import annotations
@@ -18,14 +19,16 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def make(scale: int, out: Path, source: Path = ROOT / "manuscript") -> Path:
+def make(scale: int, out: Path, source: Path = ROOT / "manuscript", new_page: bool = False, parts: bool = True) -> Path:
     if out.exists():
         shutil.rmtree(out)
     shutil.copytree(source, out)
     book = out / "book.yaml"
     text = book.read_text(encoding="utf-8")
-    if "  parts:" not in text:
-        text = text.replace('  appendix: "Appendix"\n', '  appendix: "Appendix"\n  parts: year\n')
+    if parts and "  parts:" not in text:
+        text = _edit(text, '  appendix: "Appendix"\n', '  appendix: "Appendix"\n  parts: year\n')
+    if new_page:
+        text = _edit(text, "letters_new_page: false", "letters_new_page: true")
     book.write_text(text, encoding="utf-8")
     letters = sorted((source / "letters").glob("*.md"))
     ids = [re.search(r"^id: (\S+)$", p.read_text(encoding="utf-8"), re.M).group(1) for p in letters]  # type: ignore[union-attr]
@@ -42,6 +45,12 @@ def make(scale: int, out: Path, source: Path = ROOT / "manuscript") -> Path:
         with (out / "emendations.yaml").open("a", encoding="utf-8") as fh:
             fh.write(yaml.safe_dump(extra, allow_unicode=True, sort_keys=False))
     return out
+
+
+def _edit(text: str, old: str, new: str) -> str:
+    if old not in text:
+        raise ValueError(f"book.yaml has no {old!r} to change")
+    return text.replace(old, new)
 
 
 def markdown(manuscript: Path) -> str:
@@ -64,4 +73,4 @@ def markdown(manuscript: Path) -> str:
 
 
 if __name__ == "__main__":
-    make(int(sys.argv[1]), Path(sys.argv[2]))
+    make(int(sys.argv[1]), Path(sys.argv[2]), new_page="--new-page" in sys.argv[3:])

@@ -1,14 +1,15 @@
 """The PDF laid out in units and stitched (the default) against the single-document
 render (``layout="single"``): the same pages, text, folios, links, bookmarks, boxes and
-structure, on the edition (both profiles) and on the 10x corpus; and the incremental
-path: a one-word correction lays out one unit again and gives the text a full build
-gives."""
+structure, on the edition (both profiles), on the 10x corpus, and on a corpus whose
+letters open fresh pages (units that open on versos); and the incremental path: a
+one-word correction lays out one unit again and gives the text a full build gives."""
 
 from __future__ import annotations
 
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -134,3 +135,71 @@ def test_auto_layout_uses_units_when_the_correspondence_has_parts(tmp_path: Path
 
     assert not _worth_units(load(MANUSCRIPT))  # the eleven letters run on: one unit holds most of the book
     assert _worth_units(load(make(2, tmp_path / "ms")))  # parts by year
+    # Letters on fresh pages, no parts: units when the letters hold the text of two.
+    assert not _worth_units(load(make(1, tmp_path / "new", new_page=True, parts=False)))
+    assert _worth_units(load(make(3, tmp_path / "new3", new_page=True, parts=False)))
+
+
+@pytest.fixture(scope="session")
+def new_page_books(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any]:
+    """The edition with each letter on a fresh page, parts by year, print profile: laid
+    out with every letter a unit of its own (the least text of a unit set to one
+    character), and as one document."""
+    from corpus import make
+
+    from publish.writers import units
+
+    root = tmp_path_factory.mktemp("new-page")
+    manuscript = make(1, root / "ms", new_page=True)
+    saved, units.MIN_UNIT_CHARS = units.MIN_UNIT_CHARS, 1
+    try:
+        cut = build_into(manuscript, root / "units", ("pdf",), ("print",))
+    finally:
+        units.MIN_UNIT_CHARS = saved
+    single = build_into(manuscript, root / "single", ("pdf",), ("print",), layout="single")
+    return cut, single
+
+
+def test_letters_on_fresh_pages_are_units_equal_to_the_single_document(new_page_books) -> None:
+    from pypdf import PdfReader
+
+    cut, single = new_page_books
+    name = "barta-sedova-letters-print.pdf"
+    book = cut.result.book
+    parts = sum(1 for g in book.groups if g.id)
+    letters = book.all_letters
+    # The front matter, the letters' title, each part's title and the appendix's (each
+    # a unit: the least text is one character), each letter.
+    assert len({k for k, _ in cut.result.unit_layouts["print"]}) == 1 + 1 + parts + 1 + len(letters)
+    reader = PdfReader(str(single.out / name))
+    openings = [reader.get_destination_page_number(reader.named_destinations[letter.id]) for letter in letters]
+    assert any(page % 2 == 1 for page in openings), "some letters open on a verso (an odd 0-based index)"
+    assert_same(cut.out / name, single.out / name)
+
+
+def test_plan_places_stubs_and_blank_versos_from_the_sides() -> None:
+    """Units of 5, 3, 2, 3 and 4 pages of their own; the second (folio 1), third,
+    fourth and fifth units open on a recto, a fresh page, a fresh page, a recto."""
+    from publish.writers.chunked import _plan
+    from publish.writers.units import Units
+
+    split = Units(tree=None, starts=[None] * 5, recto=[True, True, False, False, True])
+    plan = _plan(split, [5, 3, 2, 3, 4], main_unit=1)
+    assert plan.offset == [0, 6, 9, 11, 14]  # a blank verso after the front matter's 5 pages
+    assert plan.verso == [False, False, True, True, False]  # stub pages before units 3 and 4
+    assert plan.keep == [6, 3, 2, 3, 4]  # unit 4 ends on a verso: no blank before the recto
+    assert plan.first == [1, 1, 4, 6, 9]
+    assert plan.main_start == 6
+
+
+def test_split_cuts_fresh_pages_after_enough_text() -> None:
+    from publish.writers.units import split
+
+    letter = '<article data-unit="page"><p>{}</p></article>'
+    html = "<html><head></head><body><p>front</p><section data-unit=''><h1>T</h1>{}</section></body></html>".format(
+        "".join(letter.format("x" * n) for n in (30, 30, 30, 5))
+    )
+    cut = split(html, min_chars=40)  # front | title, 30, 30 (61 >= 40) | 30, 5
+    assert cut.recto == [True, True, False]
+    assert cut.chars == [5, 1 + 30 + 30, 30 + 5]
+    assert len(split(html, min_chars=1000)) == 2  # only the recto opening
