@@ -426,9 +426,13 @@ def _learn(book: Book, pdf: Any, fixes: Any) -> Any:
 
     heads = endnote_heads(book, pdf) if book.settings.notes_print == "endnotes" else {}
     classes: dict[str, set[str]] = {k: set(v.split()) for k, v in fixes.classes}
-    for paragraph in pdf.hyphen_runs:
+    runs = [p for p in pdf.hyphen_runs if "no-hyphens" not in classes.get(p, set())]
+    for paragraph in runs:
         classes.setdefault(paragraph, set()).add("no-hyphens")
-    if book.settings.notes_print == "footnotes":
+    # Footnotes are checked on a layout whose line breaks are final (re-setting a
+    # paragraph moves the lines after it), so that the classes learnt do not depend on
+    # how many layouts found the hyphenation runs (see writers/chunked.py).
+    if book.settings.notes_print == "footnotes" and not runs:
         for paragraph in _misplaced_footnotes(book, pdf):
             classes.setdefault(paragraph, set()).add("note-break")
     return LayoutFixes(tuple(sorted(heads.items())), tuple(sorted((k, " ".join(sorted(v))) for k, v in classes.items())))

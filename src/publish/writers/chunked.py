@@ -18,7 +18,8 @@ true first folios.  The count kept is that of the unit's own pages: without the 
 page of a verso opening, the sentinel's page, or the blank verso before a recto opening,
 which follow from the sides (``_plan``).  The classes a layout learnt serve the next
 layout of the same unit when only its first folio or side changed (pagination and line
-breaks do not depend on them).  The last build's page
+breaks do not depend on them); when the folios it prints changed, those that re-set
+paragraphs without links to other units do (see ``_carried``).  The last build's page
 counts and folios are the first guesses, which makes a rebuild after a small correction
 one layout of one unit.
 """
@@ -79,12 +80,14 @@ def lay_out_unit(job: UnitJob) -> UnitLayout:
     html, learnt = job.html, dict(job.classes)
     for _ in range(MAX_FIXES):
         layout = lay_out(html, job.styles, fetcher, found, main_id="")
-        new = {p: "no-hyphens" for p in layout.hyphen_runs}
-        for paragraph, note in job.note_calls:
-            if note in layout.anchors or f"{note}-call-1" in layout.anchors:
-                if layout.anchors.get(note) != layout.anchors.get(f"{note}-call-1"):
-                    new[paragraph] = " ".join(sorted({*new.get(paragraph, "").split(), "note-break"}))
-        new = {k: v for k, v in new.items() if not set(v.split()) <= set(learnt.get(k, "").split())}
+        new = _new(learnt, {p: "no-hyphens" for p in layout.hyphen_runs})
+        if not new:  # footnotes are checked once the line breaks are final, as build._learn does
+            misplaced = {}
+            for paragraph, note in job.note_calls:
+                if note in layout.anchors or f"{note}-call-1" in layout.anchors:
+                    if layout.anchors.get(note) != layout.anchors.get(f"{note}-call-1"):
+                        misplaced[paragraph] = "note-break"
+            new = _new(learnt, misplaced)
         if not new:
             break
         for k, v in new.items():
@@ -119,6 +122,11 @@ def lay_out_unit(job: UnitJob) -> UnitLayout:
         job.lead,
         content,
     )
+
+
+def _new(learnt: dict[str, str], found: dict[str, str]) -> dict[str, str]:
+    """What of ``found`` (id -> class) ``learnt`` does not have yet."""
+    return {k: v for k, v in found.items() if v not in learnt.get(k, "").split()}
 
 
 def _with_classes(html: str, classes: dict[str, str]) -> str:
@@ -179,7 +187,7 @@ def render(
 
     def job_for(k: int, write: bool, plan: _Plan, attributes: dict[str, dict[str, str]]) -> UnitJob:
         shows, doc = memo[k]
-        carried = taught[k][1] if taught[k] is not None and taught[k][0] == shows[2:] else {}  # type: ignore[index]
+        carried = _carried(taught[k], shows[2:], split.holders[k])
         if carried:
             doc = units_mod.document(split, k, plan.first[k], folios, carried, attributes, plan.verso[k])
         return replace(job(doc, write), lead=int(plan.verso[k]), sentinel=k + 1 < n, classes=carried)
@@ -273,6 +281,19 @@ def render(
     if cache is not None:  # the layouts of earlier versions of the units go
         cache.prune(f"units-{profile}", {digest("unit", profile, salt, doc) for doc in made if doc is not None})
     return layout, Guess(counts, folios, classes, heads), warnings, layouts
+
+
+def _carried(taught: tuple[tuple, dict[str, str]] | None, shows: tuple, holders: set[str]) -> dict[str, str]:
+    """The classes an earlier layout of a unit taught that hold for its next one: all of
+    them when it showed the same text (only the first folio or the side changed);
+    else those that re-set a paragraph without hyphens, but for the elements holding a
+    link to another unit, whose printed folio may have changed (a paragraph's line
+    breaks depend on its own text only; footnote breaks depend on the whole page)."""
+    if taught is None:
+        return {}
+    if taught[0] == shows:
+        return dict(taught[1])
+    return {k: "no-hyphens" for k, v in taught[1].items() if "no-hyphens" in v.split() and k not in holders}
 
 
 @dataclass

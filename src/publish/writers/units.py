@@ -62,6 +62,7 @@ class Units:
     chars: list[int] = field(default_factory=list)  # characters of text in each unit
     ids: list[set[str]] = field(default_factory=list)
     refs: list[set[str]] = field(default_factory=list)
+    holders: list[set[str]] = field(default_factory=list)  # ids of the elements around those links
     owner: dict[object, int] = field(default_factory=dict)  # element -> unit where it starts
     last: dict[object, int] = field(default_factory=dict)  # element -> unit where it ends
 
@@ -102,11 +103,13 @@ def split(html: str, min_chars: int | None = None) -> Units:
     for element, unit in owner.items():
         if element.get("id"):
             units.ids[unit].add(element.get("id"))
+    units.holders = [set() for _ in starts]
     every = set().union(*units.ids)
     for element, unit in owner.items():
         href = element.get("href") or ""
         if href.startswith("#") and href[1:] in every and href[1:] not in units.ids[unit]:
             units.refs[unit].add(href[1:])
+            units.holders[unit] |= {a.get("id") for a in element.iterancestors() if a.get("id")}
     return units
 
 
