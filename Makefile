@@ -22,6 +22,7 @@ $(BIN)/python:
 
 setup: $(BIN)/python system-deps
 	$(BIN)/python -m pip install -q -e '.[test,dask]'
+	$(BIN)/python -m publish.fonts
 
 # DAISY Ace from npm, pinned by tools/ace/package-lock.json; Puppeteer must not
 # download its own browser (it cannot here): Ace runs on Debian's Chromium.

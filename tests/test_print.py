@@ -113,7 +113,7 @@ def test_missing_font_file_is_a_clear_error(tmp_path: Path, capsys) -> None:
     styles = tmp_path / "styles"
     shutil.copytree(ROOT / "styles", styles)
     css = styles / "fonts.css"
-    css.write_text(css.read_text().replace("fonts/EBGaramond.ttf", "fonts/NoSuchFont.ttf"))
+    css.write_text(css.read_text().replace("fonts/EBGaramond-Regular.ttf", "fonts/NoSuchFont.ttf"))
     code = main(["build", str(ROOT / "manuscript"), "-o", str(tmp_path / "out"), "--format", "pdf", "--styles", str(styles)])
     err = capsys.readouterr().err
     assert code == 2

@@ -48,13 +48,16 @@ def tree_digest(*folders: Path, suffixes: tuple[str, ...] = (), exclude: tuple[s
 
 
 def _versions() -> str:
-    """The installed versions of the engines."""
+    """The installed versions of the engines, and which fonts serve the faces."""
     versions = []
     for name in ENGINES:
         try:
             versions.append(f"{name}={metadata.version(name)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{name}=none")
+    from .fonts import static
+
+    versions.append(f"fonts={'static' if static() else 'variable'}")  # see fonts.py
     return ";".join(versions)
 
 

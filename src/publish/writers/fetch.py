@@ -3,9 +3,9 @@
 A build reads nothing outside the manuscript, styles and templates folders, and never
 the network.  Two kinds of file come from the project's declared dependencies instead
 of ``styles/``, each served under a ``styles/`` name so the stylesheets stay plain CSS:
-fonts under ``styles/fonts/`` from the PyPI font package (fontpkg-eb-garamond), so the
-system's fonts can never stand in, and ICC profiles under ``styles/icc/`` from Debian's
-libgs-common.  A file of that name in ``styles/`` wins.  Anything else stops the render
+fonts under ``styles/fonts/`` from the PyPI font package (fontpkg-eb-garamond, see
+``fonts.py``), so the system's fonts can never stand in, and ICC profiles under
+``styles/icc/`` from Debian's libgs-common.  A file of that name in ``styles/`` wins.  Anything else stops the render
 with a ``RefusedResource``.
 """
 
@@ -22,15 +22,11 @@ SYSTEM_ICC = Path("/usr/share/color/icc/ghostscript")
 
 
 def package_fonts() -> dict[str, Path]:
-    """Font files shipped by Python packages the project depends on, by plain file name.
+    """The font files the stylesheets name, from the PyPI font package the project
+    depends on: each face's static instance, or the variable font (see ``fonts.py``)."""
+    from ..fonts import faces
 
-    The package names its variable fonts ``EBGaramond[wght].ttf``; brackets are not
-    allowed in EPUB URLs, so we serve them as ``EBGaramond.ttf``.
-    """
-    import fontpkg_eb_garamond
-
-    files = Path(fontpkg_eb_garamond.ROOT) / "files"
-    return {p.name.replace("[wght]", ""): p for p in sorted(files.glob("*.ttf"))}
+    return faces()
 
 
 def system_icc() -> dict[str, Path]:

@@ -1,0 +1,89 @@
+"""The book's fonts: static instances of the font package's variable fonts.
+
+In: the variable fonts of the PyPI package fontpkg-eb-garamond (one roman, one italic,
+weight axis 400-800).  Out: the font files the stylesheets name (``styles/fonts.css``),
+one per face, by file name.
+
+Why static instances: WeasyPrint turns a variable font into a static one each time it
+writes a PDF (fontTools' instancer, about 0.2 s a face), so a book laid out in units paid
+that once per unit and the EPUB's cover once more.  ``python -m publish.fonts`` (run by
+``make setup``) makes each face once per environment with the same instancer, into
+``<venv>/share/publish-fonts/<package version>/``; they are also the faces the EPUB
+embeds (many reading systems cannot apply a weight axis).  Without them (a bare ``pip
+install``), each face's name is served by the variable font itself, which WeasyPrint sets
+at the face's weight: the same pages, slower writes.
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib import metadata
+from pathlib import Path
+
+#: Face file name -> (the package's variable font, weight).
+FACES = {
+    "EBGaramond-Regular.ttf": ("EBGaramond[wght].ttf", 400),
+    "EBGaramond-Bold.ttf": ("EBGaramond[wght].ttf", 700),
+    "EBGaramond-Italic.ttf": ("EBGaramond-Italic[wght].ttf", 400),
+    "EBGaramond-BoldItalic.ttf": ("EBGaramond-Italic[wght].ttf", 700),
+}
+PACKAGE = "fontpkg-eb-garamond"
+
+
+def instances_dir() -> Path:
+    return Path(sys.prefix) / "share" / "publish-fonts" / metadata.version(PACKAGE)
+
+
+def _variable(name: str) -> Path:
+    import fontpkg_eb_garamond
+
+    return Path(fontpkg_eb_garamond.ROOT) / "files" / name
+
+
+def faces() -> dict[str, Path]:
+    """Each face's file: its static instance if made, else the variable font."""
+    made = instances_dir()
+    return {name: made / name if (made / name).is_file() else _variable(source) for name, (source, _) in FACES.items()}
+
+
+def static() -> bool:
+    """Whether every face is served by its static instance."""
+    return all((instances_dir() / name).is_file() for name in FACES)
+
+
+def make_instance(name: str) -> Path:
+    """Write face ``name``'s static instance (written beside, then renamed: another
+    process may be making it too)."""
+    import os
+    import tempfile
+
+    from fontTools.ttLib import TTFont
+    from fontTools.varLib.instancer import instantiateVariableFont
+
+    source, weight = FACES[name]
+    target = instances_dir() / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # (The variable font's timestamps kept: the same package gives the same bytes.)
+    font = instantiateVariableFont(TTFont(_variable(source), recalcTimestamp=False), {"wght": weight}, static=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        font.save(tmp)
+        os.replace(tmp, target)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return target
+
+
+def main() -> None:
+    """Make the missing instances, two at a time (each takes 2-4 s)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    missing = [name for name in FACES if not (instances_dir() / name).is_file()]
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        for path in pool.map(make_instance, missing):
+            print(f"made {path}")
+
+
+if __name__ == "__main__":
+    main()
