@@ -100,8 +100,11 @@ def lay_out(html: str, styles: Path, fetcher: BoundedFetcher, found: Collector, 
 
 
 def write(layout: PdfResult, profile: str, identifier: str, styles: Path, found: Collector) -> bytes:
-    """The laid-out document as PDF bytes in ``profile``, with page labels and fixed ids."""
-    from pypdf import PdfReader, PdfWriter
+    """The laid-out document as PDF bytes in ``profile``, with page labels and fixed ids
+    (pikepdf, as the stitched PDF of layout units: see ``stitch.finish``)."""
+    import pikepdf
+
+    from .stitch import finish
 
     logger = logging.getLogger("weasyprint")
     handler = _WeasyLog(found, styles)
@@ -110,14 +113,9 @@ def write(layout: PdfResult, profile: str, identifier: str, styles: Path, found:
         raw = layout.document.write_pdf(pdf_variant=VARIANTS[profile])
     finally:
         logger.removeHandler(handler)
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(raw)))
-    if layout.main_start > 0:
-        writer.set_page_label(0, layout.main_start - 1, style="/r", start=1)
-    writer.set_page_label(layout.main_start, layout.page_count - 1, style="/D", start=1)
-    _fixed_identifiers(writer, f"{identifier}#{profile}")
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    seed = f"{identifier}#{profile}"
+    with pikepdf.open(io.BytesIO(raw)) as pdf:
+        return finish(pdf, layout.main_start, lambda xml: fixed_xmp(xml, seed))
 
 
 def page_digests(document: Any) -> list[str]:
@@ -194,27 +192,6 @@ def hyphen_runs(document: Any, limit: int = 2) -> frozenset[str]:
             if run > limit:
                 found.add(paragraph_id)
     return frozenset(found)
-
-
-def _fixed_identifiers(writer: Any, seed: str) -> None:
-    """Make the PDF/X identifiers reproducible.  WeasyPrint's PDF/X writer puts a random
-    xmpMM:DocumentID in the XMP and derives the trailer /ID from the file holding it.
-    The DocumentID becomes a UUID of ``seed`` (see ``fixed_xmp``), and the /ID a digest
-    of ``seed`` and the pages' content, so it still changes with the text."""
-    import hashlib
-
-    from pypdf.generic import ArrayObject, ByteStringObject, StreamObject
-
-    root = writer._root_object
-    if "/Metadata" not in root or writer._ID is None:
-        return
-    digest = hashlib.md5(seed.encode("utf-8"), usedforsecurity=False)
-    for page in writer.pages:
-        digest.update(page.get_contents().get_data())
-    writer._ID = ArrayObject([ByteStringObject(digest.digest()), ByteStringObject(digest.digest())])
-    stream = root["/Metadata"].get_object()
-    assert isinstance(stream, StreamObject)
-    stream.set_data(fixed_xmp(stream.get_data(), seed))
 
 
 def fixed_xmp(xmp: bytes, seed: str) -> bytes:

@@ -78,14 +78,22 @@ def stitch(pieces: list[Piece], main_start: int, xmp: Callable[[bytes], bytes] =
         structure.finish(len(out.pages))
     _names(out, names)
     _outline(out, outline)
-    _page_labels(out, main_start)
-    if "/Metadata" in out.Root:
-        out.Root.Metadata.write(xmp(out.Root.Metadata.read_bytes()))
     info = first.trailer.get("/Info")
     if info is not None:
         out.trailer.Info = _copy(out, info)
+    return finish(out, main_start, xmp, first.pdf_version)
+
+
+def finish(pdf: object, main_start: int, xmp: Callable[[bytes], bytes], version: str | None = None) -> bytes:
+    """The book's PDF bytes: page labels (roman before ``main_start``, arabic from 1
+    there), the XMP edited by ``xmp``, a trailer /ID digested from the content (pikepdf's
+    deterministic id, so the same pages give the same bytes and other text another id).
+    Serves the single document's PDF too."""
+    _page_labels(pdf, main_start)
+    if "/Metadata" in pdf.Root:
+        pdf.Root.Metadata.write(xmp(pdf.Root.Metadata.read_bytes()))
     buffer = io.BytesIO()
-    out.save(buffer, min_version=first.pdf_version, deterministic_id=True)
+    pdf.save(buffer, min_version=version or pdf.pdf_version, deterministic_id=True)
     return buffer.getvalue()
 
 
