@@ -34,26 +34,35 @@ PY = sys.executable
 READING = """
 ## Reading the figures
 
-- `publish build` lays the PDF out in units (the front matter, the correspondence's title
-  page, each part, the appendix) in processes, one per core, and stitches them with
-  pikepdf; `--layout single` is the one-document render, kept as the reference the units
-  are tested against (same pages, text, folios, links, bookmarks, labels, boxes and
-  structure).  A unit is laid out for good once its first folio (the sum of the page
-  counts before it) and the folios it prints are known; meanwhile a free process lays a
-  later unit out for its page count only.  So a first build lays some units out twice,
-  and the front matter, whose contents print every folio, comes last.
-- The correspondence's parts are unequal: at 10x and 50x the 1947 part holds more than
-  half of the pages, and its layout is the critical path; the other process finishes
-  the smaller parts and then waits for it.
+- `publish build` lays the PDF out in units in processes, one per core, and stitches them
+  with pikepdf; `--layout single` is the one-document render, kept as the reference the
+  units are tested against (same pages, text, folios, links, bookmarks, labels, boxes and
+  structure).  Units are cut where a page must start: the front matter, the
+  correspondence's title page, each part, the appendix, and (with
+  `print.letters_new_page`) a letter, once the unit before it holds 40,000 characters.
+  A unit is laid out for good once its first folio (the sum of the page counts before
+  it) and the folios it prints are known; meanwhile a free process lays a later unit out
+  for its page count only.  So a first build lays most units out twice (the second time
+  with the paragraphs the first found hyphenated on three lines re-set at once), and the
+  front matter, whose contents print every folio, comes last.
+- The edition's letters run on, and its corpora keep the letters' years: at 10x and 50x
+  the 1947 part holds more than half of the pages and has no page a letter must start
+  on.  It is one unit, the critical path; the other process finishes the smaller parts
+  and then waits for it.  "letters on new pages" is the same corpus with
+  `print.letters_new_page`: its units are about 25 pages, and both processes stay busy.
 - Within a unit the single document's layout fixes still apply: paragraphs hyphenated on
   more than two lines in a row are re-set, and a paragraph whose footnote WeasyPrint 70
   put on a later page starts a new page; each costs one more layout of that unit only.
-- At 1x most of the book is one unit (the eleven letters run on, with no parts), laid
-  out twice for the hyphenation fix, then the front matter and the appendix: there is
-  little to run in parallel.
-- A rebuild starts from the last build's page counts and keeps each unit's layout: a
-  one-word correction lays out the unit that holds it, and the others only if their
-  folios moved.
+- At 1x the edition (letters run on, no parts) is laid out as one document (`--layout
+  auto`), twice: WeasyPrint has no `hyphenate-limit-lines`, so the paragraphs it
+  hyphenated on three lines in a row are re-set in a second layout.
+- A rebuild starts from the last build's page counts, unit layouts and re-set paragraphs:
+  a one-word correction lays out the unit that holds it once, and the others only if
+  their folios moved.
+- The fonts are static instances of the font package's variable fonts (made once by
+  `make setup`): WeasyPrint no longer instances a variable font on every PDF it writes,
+  once per unit.  The bare WeasyPrint reference gets the same fonts (it renders the HTML
+  `publish build --format html` writes, with its fonts).
 - EPUB alone: the fixed cost is Python start-up and imports plus the cover, drawn by
   WeasyPrint.  In a full build the cover is drawn while the PDF's units are laid out; the
   EPUB itself comes after the PDF, whose layout gives it the print page numbers.

@@ -28,6 +28,7 @@ def test_faces_are_static_instances_at_their_weights() -> None:
 def test_static_faces_set_the_pages_the_variable_fonts_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from publish import fonts
 
+    assert fonts.static()
     static = build_into(MANUSCRIPT, tmp_path / "static", ("pdf",), layout="single")
     monkeypatch.setattr(fonts, "instances_dir", lambda: tmp_path / "no-instances")
     assert not fonts.static()

@@ -141,40 +141,60 @@ def test_auto_layout_uses_units_when_the_correspondence_has_parts(tmp_path: Path
 
 
 @pytest.fixture(scope="session")
-def new_page_books(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any]:
-    """The edition with each letter on a fresh page, parts by year, print profile: laid
+def new_page_books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The edition with each letter on a fresh page, parts by year, both profiles: laid
     out with every letter a unit of its own (the least text of a unit set to one
-    character), and as one document."""
+    character), with units of a few letters (5,000 characters: cross-references to a
+    letter of the same unit print folios that move with the unit's first folio), and as
+    one document."""
     from corpus import make
 
     from publish.writers import units
 
     root = tmp_path_factory.mktemp("new-page")
     manuscript = make(1, root / "ms", new_page=True)
-    saved, units.MIN_UNIT_CHARS = units.MIN_UNIT_CHARS, 1
+    built = {}
+    saved = units.MIN_UNIT_CHARS
     try:
-        cut = build_into(manuscript, root / "units", ("pdf",), ("print",))
+        for name, least in (("each", 1), ("grouped", 5000)):
+            units.MIN_UNIT_CHARS = least
+            built[name] = build_into(manuscript, root / name, ("pdf", "html"), ("digital", "print"))
     finally:
         units.MIN_UNIT_CHARS = saved
-    single = build_into(manuscript, root / "single", ("pdf",), ("print",), layout="single")
-    return cut, single
+    built["single"] = build_into(manuscript, root / "single", ("pdf",), ("digital", "print"), layout="single")
+    return built
 
 
-def test_letters_on_fresh_pages_are_units_equal_to_the_single_document(new_page_books) -> None:
+@pytest.mark.parametrize("profile", ["digital", "print"])
+def test_letters_on_fresh_pages_are_units_equal_to_the_single_document(new_page_books, profile: str) -> None:
     from pypdf import PdfReader
 
-    cut, single = new_page_books
-    name = "barta-sedova-letters-print.pdf"
-    book = cut.result.book
+    from publish.writers.units import split
+
+    each, grouped, single = new_page_books["each"], new_page_books["grouped"], new_page_books["single"]
+    name = "barta-sedova-letters.pdf" if profile == "digital" else "barta-sedova-letters-print.pdf"
+    book = each.result.book
     parts = sum(1 for g in book.groups if g.id)
     letters = book.all_letters
     # The front matter, the letters' title, each part's title and the appendix's (each
     # a unit: the least text is one character), each letter.
-    assert len({k for k, _ in cut.result.unit_layouts["print"]}) == 1 + 1 + parts + 1 + len(letters)
+    assert len({k for k, _ in each.result.unit_layouts[profile]}) == 1 + 1 + parts + 1 + len(letters)
     reader = PdfReader(str(single.out / name))
     openings = [reader.get_destination_page_number(reader.named_destinations[letter.id]) for letter in letters]
     assert any(page % 2 == 1 for page in openings), "some letters open on a verso (an odd 0-based index)"
-    assert_same(cut.out / name, single.out / name)
+    assert_same(each.out / name, single.out / name)
+
+    cut = split(grouped.html.read_text(encoding="utf-8"), min_chars=5000)
+    assert 1 + 1 + parts < len(cut) < 1 + 1 + parts + 1 + len(letters)
+    inner = [
+        k
+        for k in range(len(cut))
+        for e in cut.owner
+        if cut.owner[e] == k and e.get("class") == "pageref" and e.get("href")[1:] in cut.ids[k]
+    ]
+    assert inner, "a unit prints the folio of one of its own letters"
+    assert len({k for k, _ in grouped.result.unit_layouts[profile]}) == len(cut)
+    assert_same(grouped.out / name, single.out / name)
 
 
 def test_plan_places_stubs_and_blank_versos_from_the_sides() -> None:

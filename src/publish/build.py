@@ -65,6 +65,7 @@ class Result:
     rendered_docs: list[str] = field(default_factory=list)  # EPUB documents rendered (not from the cache)
     layout: str = ""  # how the PDF was laid out: units or single
     unit_layouts: dict[str, list[tuple[int, bool]]] = field(default_factory=dict)  # profile -> (unit, final?) laid out
+    unit_passes: dict[str, list[int]] = field(default_factory=dict)  # profile -> WeasyPrint layouts each took
 
 
 def source_time(book: Book) -> dt.datetime:
@@ -271,7 +272,8 @@ def _build_pdf_units(
             futures = [threads.submit(_units_pdf, book, paths, p, run, cache, step, salt) for p in profiles]
             outcomes = [f.result() for f in futures]
         _write_pdfs(book, paths, [(p, o[0], o[2]) for p, o in zip(profiles, outcomes, strict=True)], found, result)
-        result.unit_layouts = {p: o[3] for p, o in zip(profiles, outcomes, strict=True)}
+        result.unit_layouts = {p: [(k, final) for k, final, _ in o[3]] for p, o in zip(profiles, outcomes, strict=True)}
+        result.unit_passes = {p: [passes for _, _, passes in o[3]] for p, o in zip(profiles, outcomes, strict=True)}
         first_pdf, guess = outcomes[0][0], outcomes[0][1]
         fixes = render.LayoutFixes(tuple(sorted(guess.heads.items())), tuple(sorted(guess.classes.items())))
     if "html" in formats:
@@ -304,7 +306,7 @@ def _units_pdf(
         def heads_of(anchors: dict[str, int], labels: list[str]) -> dict[str, str]:
             return endnote_heads(book, PdfResult(b"", len(labels), anchors, 0, labels, frozenset(), [], []))
 
-    guess_key = f"{book.meta.slug}-{profile}-own-counts"  # (counts of each unit's own pages)
+    guess_key = f"{book.meta.slug}-{profile}-{chunked.Guess.FORMAT}"
     stored = cache.get("guess", guess_key) if cache is not None else None
     guess = pickle.loads(stored) if stored else chunked.Guess()
     seed = f"{book.meta.identifier}#{profile}"
@@ -415,8 +417,10 @@ def _build_epub(book: Book, paths: Paths, first_pdf: Any, cache: Any, result: Re
 
 
 #: Layouts of one PDF at most: the first, one to re-set paragraphs hyphenated on more
-#: than two lines in a row, one more for the endnotes' heads if that moved pages.
-MAX_LAYOUTS = 4
+#: than two lines in a row, one to start a page at a paragraph whose footnote fell on a
+#: later page (and one more if that moved another), one more for the endnotes' heads if
+#: that moved pages.
+MAX_LAYOUTS = 5
 
 
 def _learn(book: Book, pdf: Any, fixes: Any) -> Any:

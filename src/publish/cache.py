@@ -48,16 +48,16 @@ def tree_digest(*folders: Path, suffixes: tuple[str, ...] = (), exclude: tuple[s
 
 
 def _versions() -> str:
-    """The installed versions of the engines, and which fonts serve the faces."""
+    """The installed versions of the engines, and a digest of the fonts serving the faces."""
     versions = []
     for name in ENGINES:
         try:
             versions.append(f"{name}={metadata.version(name)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{name}=none")
-    from .fonts import static
+    from . import fonts
 
-    versions.append(f"fonts={'static' if static() else 'variable'}")  # see fonts.py
+    versions.append(f"fonts={fonts.digest()}")  # static instances or variable fonts, see fonts.py
     return ";".join(versions)
 
 

@@ -8,7 +8,7 @@ Why static instances: WeasyPrint turns a variable font into a static one each ti
 writes a PDF (fontTools' instancer, about 0.2 s a face), so a book laid out in units paid
 that once per unit and the EPUB's cover once more.  ``python -m publish.fonts`` (run by
 ``make setup``) makes each face once per environment with the same instancer, into
-``<venv>/share/publish-fonts/<package version>/``; they are also the faces the EPUB
+``<venv>/share/publish-fonts/<versions>/``; they are also the faces the EPUB
 embeds (many reading systems cannot apply a weight axis).  Without them (a bare ``pip
 install``), each face's name is served by the variable font itself, which WeasyPrint sets
 at the face's weight: the same pages, slower writes.
@@ -31,7 +31,10 @@ PACKAGE = "fontpkg-eb-garamond"
 
 
 def instances_dir() -> Path:
-    return Path(sys.prefix) / "share" / "publish-fonts" / metadata.version(PACKAGE)
+    """Where the instances are: by the versions of the font package and of the
+    instancer (fontTools) that made them."""
+    versions = f"{metadata.version(PACKAGE)}-fonttools-{metadata.version('fonttools')}"
+    return Path(sys.prefix) / "share" / "publish-fonts" / versions
 
 
 def _variable(name: str) -> Path:
@@ -44,6 +47,16 @@ def faces() -> dict[str, Path]:
     """Each face's file: its static instance if made, else the variable font."""
     made = instances_dir()
     return {name: made / name if (made / name).is_file() else _variable(source) for name, (source, _) in FACES.items()}
+
+
+def digest() -> str:
+    """A digest of the files serving the faces (part of the build cache's keys)."""
+    import hashlib
+
+    total = hashlib.sha256()
+    for name, path in sorted(faces().items()):
+        total.update(name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return total.hexdigest()
 
 
 def static() -> bool:

@@ -10,18 +10,17 @@ earlier build laid out the very same document).  A unit's document changes
 when its first folio changes (the page counts of the units before it), when a folio it
 prints for another unit changes (contents, cross-references), when the endnotes'
 running heads change.  A unit learns its classes (see ``render.LayoutFixes``) in its
-worker, from its own first layout, as the single document does.
-A unit's page count does not depend on its first folio nor on the side it opens on
-(the margins mirror): while the units before it are laid out, a free process lays a
-later unit out for its page count only, so that the units after it can start with their
-true first folios.  The count kept is that of the unit's own pages: without the stub
-page of a verso opening, the sentinel's page, or the blank verso before a recto opening,
-which follow from the sides (``_plan``).  The classes a layout learnt serve the next
-layout of the same unit when only its first folio or side changed (pagination and line
-breaks do not depend on them); when the folios it prints changed, those that re-set
-paragraphs without links to other units do (see ``_carried``).  The last build's page
-counts and folios are the first guesses, which makes a rebuild after a small correction
-one layout of one unit.
+worker, as the single document does, starting from those an earlier layout of it
+taught that still hold (``_carried``).
+A unit's page count does not depend on the side it opens on (the margins mirror), and
+on its first folio only through the folios it prints, which seldom moves a line: while
+the units before it are laid out, a free process lays a later unit out for its page
+count only, so that the units after it can start with their true first folios (a count
+that moves after all moves the units after it again).  The count kept is that of the
+unit's own pages: without the stub page of a verso opening, the sentinel's page, or the
+blank verso before a recto opening, which follow from the sides (``_plan``).  The last
+build's page counts, folios and re-set paragraphs are the first guesses, which makes a
+rebuild after a small correction one layout of one unit.
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from ..diagnostics import Collector, Diagnostic
 from . import units as units_mod
@@ -38,8 +37,9 @@ from .pdf import PageStart, PdfResult
 
 #: Layouts of each unit at most, on average: first folios and folios settle in two.
 MAX_LAYOUTS = 4
-#: Layouts of one unit at most in one round (its own fixes: hyphenation, footnotes).
-MAX_FIXES = 4
+#: Layouts of one unit at most in one round (its own fixes: hyphenation, then footnotes,
+#: then more footnotes, a confirmation).
+MAX_FIXES = 5
 
 
 @dataclass
@@ -68,6 +68,7 @@ class UnitLayout:
     warnings: list[Diagnostic] = field(default_factory=list)
     lead: int = 0  # stub pages first
     content: int = 0  # the unit's own pages (no stub, no blank before the sentinel, no sentinel)
+    passes: int = 1  # WeasyPrint layouts it took (each layout fix costs one)
 
 
 def lay_out_unit(job: UnitJob) -> UnitLayout:
@@ -77,9 +78,10 @@ def lay_out_unit(job: UnitJob) -> UnitLayout:
 
     found = Collector()
     fetcher = BoundedFetcher(list(job.allowed), job.styles)
-    html, learnt = job.html, dict(job.classes)
+    html, learnt, passes = job.html, dict(job.classes), 0
     for _ in range(MAX_FIXES):
         layout = lay_out(html, job.styles, fetcher, found, main_id="")
+        passes += 1
         new = _new(learnt, {p: "no-hyphens" for p in layout.hyphen_runs})
         if not new:  # footnotes are checked once the line breaks are final, as build._learn does
             misplaced = {}
@@ -121,6 +123,7 @@ def lay_out_unit(job: UnitJob) -> UnitLayout:
         found.items,
         job.lead,
         content,
+        passes,
     )
 
 
@@ -141,12 +144,20 @@ def _with_classes(html: str, classes: dict[str, str]) -> str:
 
 @dataclass
 class Guess:
-    """What the last build found: each unit's page count and the folio of every id."""
+    """What the last build found: each unit's page count, the folio of every id, the
+    classes learnt, the endnotes' heads; and a digest of each element it re-set without
+    hyphens, with the salt of that build (``cache.layout_salt``): an element whose
+    digest is the same is re-set so again (a paragraph's line breaks depend on its own
+    text and the stylesheets only)."""
+
+    FORMAT: ClassVar[int] = 3  # part of the cache key: a Guess of another shape is not read
 
     counts: list[int] = field(default_factory=list)
     folios: dict[str, str] = field(default_factory=dict)
     classes: dict[str, str] = field(default_factory=dict)
     heads: dict[str, str] = field(default_factory=dict)
+    digests: dict[str, str] = field(default_factory=dict)
+    salt: str = ""
 
 
 def render(
@@ -166,7 +177,8 @@ def render(
     whether to write it), ``runner`` runs jobs (see ``runners.py``), ``heads_of``
     computes the endnotes' running heads from anchors and labels (None: footnotes);
     ``seed`` makes the XMP document id.  Returns the result, what to guess next time, the
-    warnings, and the layouts made: (unit, final?) in the order they were started."""
+    warnings, and the layouts made: (unit, final?, WeasyPrint layouts it took) in the
+    order they were started."""
     from ..cache import digest
     from .stitch import Piece, stitch
 
@@ -179,15 +191,18 @@ def render(
     made: list[str | None] = [None] * n
     results: list[UnitLayout | None] = [None] * n
     running: dict[Any, tuple[int, str, bool, tuple]] = {}
-    layouts: list[tuple[int, bool]] = []
+    layouts: list[tuple[int, bool, int]] = []
     memo: dict[int, tuple[tuple, str]] = {}
     # What each unit's last layout showed besides its first folio and side, and the
-    # classes it learnt: they serve its next layout if it shows the same.
-    taught: list[tuple[tuple, dict[str, str]] | None] = [None] * n
+    # classes it learnt: they serve its next layout if it shows the same (see
+    # _carried); before any, the last build's no-hyphens classes of unchanged elements.
+    by_id = {element.get("id"): element for element in split.owner if element.get("id")}
+    kept = {i for i, d in guess.digests.items() if guess.salt == salt and i in by_id and _digest(by_id[i]) == d}
+    taught: list[tuple[tuple, dict[str, str]] | None] = [((None,), dict.fromkeys(split.ids[k] & kept, "no-hyphens")) for k in range(n)]
 
     def job_for(k: int, write: bool, plan: _Plan, attributes: dict[str, dict[str, str]]) -> UnitJob:
         shows, doc = memo[k]
-        carried = _carried(taught[k], shows[2:], split.holders[k])
+        carried = _carried(taught[k], shows, split.holders[k])
         if carried:
             doc = units_mod.document(split, k, plan.first[k], folios, carried, attributes, plan.verso[k])
         return replace(job(doc, write), lead=int(plan.verso[k]), sentinel=k + 1 < n, classes=carried)
@@ -201,8 +216,8 @@ def render(
                 heads = heads_of(layout.anchors, layout.labels)
         plan = _plan(split, counts, main_unit)
         attributes = {k: {"data-head": v} for k, v in heads.items()}
-        # Without the classes learnt so far: a unit whose document changed learns its
-        # own again from its first layout, as the single document does.
+        # Documents without classes (the cache's keys): a unit's layout learns them,
+        # starting from those that hold (_carried).
         docs = []
         for k in range(n):  # a unit's document is made again only when what it shows changed
             shows = (
@@ -215,8 +230,8 @@ def render(
                 memo[k] = (shows, units_mod.document(split, k, plan.first[k], folios, None, attributes, plan.verso[k]))
             docs.append(memo[k][1])
         done = [made[k] == docs[k] and bool(results[k].pdf) for k in range(n)]  # type: ignore[union-attr]
-        busy = {k for k, _, write, _ in running.values() if write}  # a final layout in flight
-        counting = {k for k, _, write, _ in running.values() if not write}
+        busy = {layouts[i][0] for i, _, write, _ in running.values() if write}  # a final layout in flight
+        counting = {layouts[i][0] for i, _, write, _ in running.values() if not write}
         # Final: the unit's first folio and the folios it prints are known; it is laid
         # out and written.  Others are laid out for their page count only, the earliest
         # first, while a process is free; a unit before the main group (the front
@@ -243,18 +258,20 @@ def render(
             if hit is not None:
                 results[k] = pickle.loads(hit)
                 made[k], counts[k], known[k] = docs[k], results[k].content, True  # type: ignore[union-attr]
-                taught[k] = (memo[k][0][2:], results[k].classes)  # type: ignore[union-attr]
+                taught[k] = (memo[k][0], results[k].classes)  # type: ignore[union-attr]
                 hits += 1
         if hits:
             continue  # an earlier build laid these out: look again with what they tell
         for k, write in queue[: max(0, runner.slots - len(running))]:
             step(f"laying out unit {k + 1} of {n} ({profile}{'' if write else ', page count'})")
-            running[runner.submit(lay_out_unit, job_for(k, write, plan, attributes))] = (k, docs[k], write, memo[k][0])
-            layouts.append((k, write))
+            running[runner.submit(lay_out_unit, job_for(k, write, plan, attributes))] = (len(layouts), docs[k], write, memo[k][0])
+            layouts.append((k, write, 0))
         for handle in runner.wait(list(running)):
-            k, doc, write, shows = running.pop(handle)
+            index, doc, write, shows = running.pop(handle)
             laid = runner.result(handle)
-            taught[k] = (shows[2:], laid.classes)
+            k = layouts[index][0]
+            layouts[index] = (k, write, laid.passes)
+            taught[k] = (shows, laid.classes)
             if write or results[k] is None or not results[k].pdf:  # type: ignore[union-attr]
                 results[k], made[k], counts[k], known[k] = laid, doc, laid.content, True
             if cache is not None and laid.pdf:
@@ -280,18 +297,33 @@ def render(
     layout.data = stitch(pieces, layout.main_start, lambda xml: fixed_xmp(xml, seed))
     if cache is not None:  # the layouts of earlier versions of the units go
         cache.prune(f"units-{profile}", {digest("unit", profile, salt, doc) for doc in made if doc is not None})
-    return layout, Guess(counts, folios, classes, heads), warnings, layouts
+    digests = {i: _digest(by_id[i]) for i, v in classes.items() if "no-hyphens" in v.split() and i in by_id}
+    return layout, Guess(counts, folios, classes, heads, digests, salt), warnings, layouts
+
+
+def _digest(element: object) -> str:
+    import hashlib
+
+    from lxml import html as lxml_html
+
+    return hashlib.sha256(lxml_html.tostring(element, with_tail=False)).hexdigest()
 
 
 def _carried(taught: tuple[tuple, dict[str, str]] | None, shows: tuple, holders: set[str]) -> dict[str, str]:
-    """The classes an earlier layout of a unit taught that hold for its next one: all of
-    them when it showed the same text (only the first folio or the side changed);
-    else those that re-set a paragraph without hyphens, but for the elements holding a
-    link to another unit, whose printed folio may have changed (a paragraph's line
-    breaks depend on its own text only; footnote breaks depend on the whole page)."""
+    """The classes an earlier layout of a unit taught that its next one would learn again,
+    given what each showed (first folio, side, folios of other units, heads; see
+    ``render``) and ``holders``, the elements around links that print a folio.
+
+    All of them when the text is the same: what it showed is, or only the first folio
+    and the side changed and no link prints a folio of this unit.  Else those that
+    re-set an element without hyphens, but for the holders: an element's line breaks
+    depend on its own text only, footnote breaks on everything before them.  The layout
+    then learns the rest as a first layout would (hyphenation first, then footnotes,
+    see ``lay_out_unit``), so its classes, and the layout cached under its document, are
+    the ones a layout from scratch reaches."""
     if taught is None:
         return {}
-    if taught[0] == shows:
+    if taught[0] == shows or (taught[0][2:] == shows[2:] and not holders):
         return dict(taught[1])
     return {k: "no-hyphens" for k, v in taught[1].items() if "no-hyphens" in v.split() and k not in holders}
 
@@ -333,7 +365,8 @@ def _combine(split: units_mod.Units, results: list[UnitLayout | None], counts: l
     """The units' layouts as one book's: page indexes offset, stubs, sentinels and
     blanks the plan does not keep dropped.  A unit not laid out yet takes the pages
     ``counts`` gives it (the last build's count, or 0); one laid out on the other side
-    than the plan's (for its page count) may lack a blank page: it is left empty."""
+    than the plan's (for its page count only) may lack its blank page or have one the
+    plan has not: its pages stand in as they fall (only the final layouts are kept)."""
     from pypdf._page_labels import number2lowercase_roman_numeral
 
     plan = _plan(split, [r.content if r else c for r, c in zip(results, counts, strict=True)], main_unit)

@@ -1,4 +1,4 @@
-"""PDF writer: print HTML -> WeasyPrint -> PDF, then page labels with pypdf.
+"""PDF writer: print HTML -> WeasyPrint -> PDF, then page labels with pikepdf.
 
 In: the print HTML, the styles folder (base URL), a bounded fetcher and a profile.
 Out: PDF bytes, and which page each element id landed on, for later steps.
@@ -6,10 +6,11 @@ Out: PDF bytes, and which page each element id landed on, for later steps.
 Profiles: ``digital`` is tagged PDF/UA-1 (RGB, links, bookmarks); ``print`` is PDF/X-4
 with a CMYK output intent and bleed.  Both are declared, not validated: no PDF/UA or
 PDF/X validator can be installed here.
-Post-processing with pypdf: WeasyPrint writes no /PageLabels (its issue #1205), so we
-set them (i, ii, ... then 1, 2, ... as printed); and its PDF/X writer puts a random
-xmpMM:DocumentID in the XMP, which we replace with one derived from the book's
-identifier, so the same manuscript gives the same bytes.
+Post-processing with pikepdf (``stitch.finish``, shared with the PDF stitched from
+layout units): WeasyPrint writes no /PageLabels (its issue #1205), so we set them (i,
+ii, ... then 1, 2, ... as printed); its PDF/X writer puts a random xmpMM:DocumentID in
+the XMP, which we replace with one derived from the book's identifier; the trailer /ID
+is a digest of the content; so the same manuscript gives the same bytes.
 """
 
 from __future__ import annotations

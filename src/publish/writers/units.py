@@ -46,6 +46,9 @@ DEST = "publish-dest:"
 SENTINEL = "publish-sentinel"
 CONTINUED = "publish-continued"
 STUB = "publish-stub"
+#: Internal links of this class print a note's number; any other may print a folio
+#: (``target-counter()``), which moves with the pages.
+NOTE_CALL = "noteref"
 #: Text (characters) a unit holds at least before a fresh-page opening starts another.
 MIN_UNIT_CHARS = 40_000
 
@@ -62,7 +65,7 @@ class Units:
     chars: list[int] = field(default_factory=list)  # characters of text in each unit
     ids: list[set[str]] = field(default_factory=list)
     refs: list[set[str]] = field(default_factory=list)
-    holders: list[set[str]] = field(default_factory=list)  # ids of the elements around those links
+    holders: list[set[str]] = field(default_factory=list)  # ids of the elements around links that print a folio
     owner: dict[object, int] = field(default_factory=dict)  # element -> unit where it starts
     last: dict[object, int] = field(default_factory=dict)  # element -> unit where it ends
 
@@ -109,6 +112,7 @@ def split(html: str, min_chars: int | None = None) -> Units:
         href = element.get("href") or ""
         if href.startswith("#") and href[1:] in every and href[1:] not in units.ids[unit]:
             units.refs[unit].add(href[1:])
+        if href.startswith("#") and NOTE_CALL not in (element.get("class") or "").split():
             units.holders[unit] |= {a.get("id") for a in element.iterancestors() if a.get("id")}
     return units
 
