@@ -128,6 +128,22 @@ def test_one_word_correction_lays_out_one_unit_and_gives_a_full_builds_text(tmp_
     assert_same(again.pdf, single.pdf)
 
 
+def test_one_word_correction_in_a_single_document_takes_one_layout(tmp_path: Path, manuscript_copy: Path) -> None:
+    """The edition (one document at 1x): its first build re-sets paragraphs hyphenated on
+    three lines in a second layout; after a correction, the unchanged ones are re-set at
+    once, and the one layout gives the pages a build from scratch gives."""
+    first = build_into(manuscript_copy, tmp_path / "out", ("pdf",), layout="single")
+    assert first.result.passes["digital"] == 2
+    letter = manuscript_copy / "letters" / "05-uc-1947-06-05.md"
+    text = letter.read_text(encoding="utf-8")
+    letter.write_text(text.replace("the greatest importance", "the utmost importance", 1), encoding="utf-8")
+    again = build_into(manuscript_copy, tmp_path / "out", ("pdf",), layout="single")
+    assert again.result.passes["digital"] == 1
+    fresh = build_into(manuscript_copy, tmp_path / "fresh", ("pdf",), layout="single")
+    assert fresh.result.passes["digital"] == 2
+    assert_same(again.pdf, fresh.pdf)
+
+
 def test_auto_layout_uses_units_when_the_correspondence_has_parts(tmp_path: Path) -> None:
     from corpus import make
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import pickle
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -66,6 +67,7 @@ class Result:
     layout: str = ""  # how the PDF was laid out: units or single
     unit_layouts: dict[str, list[tuple[int, bool]]] = field(default_factory=dict)  # profile -> (unit, final?) laid out
     unit_passes: dict[str, list[int]] = field(default_factory=dict)  # profile -> WeasyPrint layouts each took
+    passes: dict[str, int] = field(default_factory=dict)  # profile -> layouts of the single document
 
 
 def source_time(book: Book) -> dt.datetime:
@@ -205,12 +207,16 @@ def _build_pdf(
         from concurrent.futures import ProcessPoolExecutor
 
         others = profiles[1:]
+        seeds = {p: _reset_again(book, paths, p, cache) for p in profiles}
         with ProcessPoolExecutor(max_workers=len(others)) if others else _NoPool() as pool:
-            futures = {p: pool.submit(_profile_pdf, book, paths, p) for p in others}
+            futures = {p: pool.submit(_profile_pdf, book, paths, p, seed=seeds[p][0]) for p in others}
             step(f"Step 2: laying out the PDF, {profiles[0]} profile (WeasyPrint)")
-            first_pdf, fixes, warnings = _profile_pdf(book, paths, profiles[0], step)
-            outcomes = [(profiles[0], first_pdf, warnings)] + [(p, *_without_fixes(f.result())) for p, f in futures.items()]
-        _write_pdfs(book, paths, outcomes, found, result)
+            first_pdf, fixes, warnings = _profile_pdf(book, paths, profiles[0], step, seeds[profiles[0]][0])
+            done = {profiles[0]: (first_pdf, fixes, warnings)} | {p: f.result() for p, f in futures.items()}
+        for profile, (pdf, learnt, _) in done.items():
+            seeds[profile][1](learnt)
+            result.passes[profile] = pdf.passes
+        _write_pdfs(book, paths, [(p, pdf, warnings) for p, (pdf, _, warnings) in done.items()], found, result)
     if "html" in formats:
         _write_html(book, paths, profiles[0], fixes, result)
     return first_pdf
@@ -286,8 +292,6 @@ def _units_pdf(
 ) -> tuple[Any, Any, list[Any], list[tuple[int, bool]]]:
     """One profile's PDF from its layout units; the last build's page counts and folios
     (kept in the cache) are the first guesses."""
-    import pickle
-
     from . import render
     from .writers import chunked
 
@@ -330,11 +334,34 @@ def _note_calls(book: Book) -> list[tuple[str, str]]:
     return out
 
 
+def _reset_again(book: Book, paths: Paths, profile: str, cache: Any) -> tuple[dict[str, str], Callable[[Any], None]]:
+    """The single document's first classes: the paragraphs the last build re-set without
+    hyphens whose text is the same (``chunked.reset_again``); and what records this
+    build's for the next, given its ``LayoutFixes``."""
+    from . import render
+    from .cache import layout_salt
+    from .writers import chunked, units
+
+    if cache is None:
+        return {}, lambda fixes: None
+    split = units.split(render.print_html(book, render.environment(paths.templates), source_time(book), profile))
+    salt = layout_salt(paths.manuscript, paths.styles)
+    key = f"single-{book.meta.slug}-{profile}-{chunked.Guess.FORMAT}"
+    stored = cache.get("guess", key)
+    seed = chunked.reset_again(split, pickle.loads(stored), salt) if stored else {}
+
+    def record(fixes: Any) -> None:
+        cache.put("guess", key, pickle.dumps(chunked.Guess(digests=chunked.reset_digests(split, dict(fixes.classes)), salt=salt)))
+
+    return seed, record
+
+
 def _profile_pdf(
-    book: Book, paths: Paths, profile: str, step: Callable[[str], None] = lambda s: None
+    book: Book, paths: Paths, profile: str, step: Callable[[str], None] = lambda s: None, seed: dict[str, str] | None = None
 ) -> tuple[Any, Any, list[Any]]:
     """Lay out until the layout teaches nothing new (see ``render.LayoutFixes``), then
-    write the PDF once.  Runs in the main process or in a worker."""
+    write the PDF once.  ``seed``: classes to start from (see ``_reset_again``).  Runs
+    in the main process or in a worker."""
     from . import render
     from .writers.fetch import BoundedFetcher
     from .writers.pdf import lay_out, write
@@ -343,9 +370,10 @@ def _profile_pdf(
     env = render.environment(paths.templates)
     created = source_time(book)
     fetcher = BoundedFetcher([paths.manuscript, paths.styles, paths.templates], paths.styles)
-    fixes = render.LayoutFixes()
-    for _ in range(MAX_LAYOUTS):
+    fixes = render.LayoutFixes(classes=tuple(sorted((seed or {}).items())))
+    for passes in range(1, MAX_LAYOUTS + 1):
         layout = lay_out(render.print_html(book, env, created, profile, fixes), paths.styles, fetcher, found)
+        layout.passes = passes
         learnt = _learn(book, layout, fixes)
         if learnt == fixes:
             break
@@ -354,10 +382,6 @@ def _profile_pdf(
     layout.data = write(layout, profile, book.meta.identifier, paths.styles, found)
     layout.document = None  # not needed any more (and not picklable across processes)
     return layout, fixes, found.items
-
-
-def _without_fixes(outcome: tuple[Any, Any, list[Any]]) -> tuple[Any, list[Any]]:
-    return outcome[0], outcome[2]
 
 
 class _NoPool:

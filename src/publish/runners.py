@@ -35,7 +35,7 @@ class PoolRunner:
         self.slots = os.cpu_count() or 1
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["weasyprint", "publish.writers.chunked"])
-        self.pool = ProcessPoolExecutor(max_workers=self.slots, mp_context=context)
+        self.pool = ProcessPoolExecutor(max_workers=self.slots, mp_context=context, initializer=_watch, initargs=(os.getpid(),))
         # Start the fork server and the workers now, from another thread: the server
         # imports WeasyPrint before it forks, and this thread reads the manuscript.
         threading.Thread(target=self._warm, daemon=True).start()
@@ -57,6 +57,26 @@ class PoolRunner:
 
     def result(self, handle: Any) -> Any:
         return handle.result()
+
+
+def _watch(build: int) -> None:
+    """In a worker: end when the build's process is gone.  A build killed outright
+    (SIGTERM, SIGKILL) shuts no pool down, and a worker waiting for work would wait for
+    ever (it holds its queue's both ends)."""
+
+    def watch() -> None:
+        import time
+
+        while True:
+            time.sleep(0.5)
+            try:
+                os.kill(build, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:  # (another user's process took the number)
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="publish-watch").start()
 
 
 class SerialRunner(PoolRunner):

@@ -196,9 +196,10 @@ def render(
     # What each unit's last layout showed besides its first folio and side, and the
     # classes it learnt: they serve its next layout if it shows the same (see
     # _carried); before any, the last build's no-hyphens classes of unchanged elements.
-    by_id = {element.get("id"): element for element in split.owner if element.get("id")}
-    kept = {i for i, d in guess.digests.items() if guess.salt == salt and i in by_id and _digest(by_id[i]) == d}
-    taught: list[tuple[tuple, dict[str, str]] | None] = [((None,), dict.fromkeys(split.ids[k] & kept, "no-hyphens")) for k in range(n)]
+    again = reset_again(split, guess, salt)
+    taught: list[tuple[tuple, dict[str, str]] | None] = [
+        ((None,), {i: again[i] for i in split.ids[k] & again.keys()}) for k in range(n)
+    ]
 
     def job_for(k: int, write: bool, plan: _Plan, attributes: dict[str, dict[str, str]]) -> UnitJob:
         shows, doc = memo[k]
@@ -297,8 +298,24 @@ def render(
     layout.data = stitch(pieces, layout.main_start, lambda xml: fixed_xmp(xml, seed))
     if cache is not None:  # the layouts of earlier versions of the units go
         cache.prune(f"units-{profile}", {digest("unit", profile, salt, doc) for doc in made if doc is not None})
-    digests = {i: _digest(by_id[i]) for i, v in classes.items() if "no-hyphens" in v.split() and i in by_id}
-    return layout, Guess(counts, folios, classes, heads, digests, salt), warnings, layouts
+    return layout, Guess(counts, folios, classes, heads, reset_digests(split, classes), salt), warnings, layouts
+
+
+def reset_again(split: units_mod.Units, guess: Guess, salt: str) -> dict[str, str]:
+    """``no-hyphens`` for the elements the last build re-set so whose text is the same
+    (same digest, same stylesheets and engines: ``salt``), but for those around a link
+    that prints a folio, which may have moved.  Any layout would learn these again."""
+    if guess.salt != salt or not guess.digests:
+        return {}
+    holders = set().union(*split.holders)
+    by_id = {element.get("id"): element for element in split.owner if element.get("id") in guess.digests}
+    return {i: "no-hyphens" for i, e in by_id.items() if i not in holders and _digest(e) == guess.digests[i]}
+
+
+def reset_digests(split: units_mod.Units, classes: dict[str, str]) -> dict[str, str]:
+    """A digest of each element ``classes`` re-sets without hyphens (for ``reset_again``)."""
+    wanted = {i for i, v in classes.items() if "no-hyphens" in v.split()}
+    return {e.get("id"): _digest(e) for e in split.owner if e.get("id") in wanted}
 
 
 def _digest(element: object) -> str:

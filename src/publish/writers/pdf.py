@@ -43,6 +43,7 @@ class PdfResult:
     starts: list[PageStart | None]  # what each page begins with (None: an empty page)
     page_digests: list[str]  # a digest of each page's text, for the change report
     document: Any = field(default=None, repr=False, compare=False)  # WeasyPrint's laid-out document
+    passes: int = 1  # layouts it took (its layout fixes)
 
 
 @dataclass(frozen=True)
