@@ -135,7 +135,7 @@ def _new(learnt: dict[str, str], found: dict[str, str]) -> dict[str, str]:
 def _with_classes(html: str, classes: dict[str, str]) -> str:
     from lxml import html as lxml_html
 
-    tree = lxml_html.document_fromstring(html)
+    tree = lxml_html.document_fromstring(html, parser=units_mod.parser())
     for element in tree.iter():
         if isinstance(element.tag, str) and element.get("id") in classes:
             units_mod._add_class(element, classes[element.get("id")])

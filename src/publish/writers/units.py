@@ -37,6 +37,7 @@ HTML; nothing here knows the book's structure beyond ``data-unit``.
 from __future__ import annotations
 
 import copy
+import threading
 from dataclasses import dataclass, field
 
 from lxml import html as lxml_html
@@ -51,6 +52,23 @@ STUB = "publish-stub"
 NOTE_CALL = "noteref"
 #: Text (characters) a unit holds at least before a fresh-page opening starts another.
 MIN_UNIT_CHARS = 40_000
+
+
+_local = threading.local()
+
+
+def parser() -> lxml_html.HTMLParser:
+    """This thread's HTML parser.  lxml's parsers must not serve two threads at once, and
+    ``lxml.html``'s own (behind ``document_fromstring`` and ``Element``) is one for the
+    whole process; the profiles' layout rounds run in threads of one process (sharing it
+    crashed a build with both profiles now and then: a segmentation fault in lxml)."""
+    if not hasattr(_local, "parser"):
+        _local.parser = lxml_html.HTMLParser()
+    return _local.parser
+
+
+def _element(tag: str, attrib: dict[str, str]) -> object:
+    return parser().makeelement(tag, attrib)
 
 
 @dataclass
@@ -76,7 +94,7 @@ class Units:
 def split(html: str, min_chars: int | None = None) -> Units:
     """Cut the print HTML at its ``data-unit`` elements: at every recto opening, and at
     a fresh-page opening after ``min_chars`` of text (``MIN_UNIT_CHARS`` by default)."""
-    tree = lxml_html.document_fromstring(html)
+    tree = lxml_html.document_fromstring(html, parser=parser())
     body = tree.find("body")
     least = MIN_UNIT_CHARS if min_chars is None else min_chars
     starts: list[object | None] = [None]
@@ -134,7 +152,7 @@ def document(
     elements are copied (whole subtrees at once), so making every unit's document costs
     about one copy of the book."""
     source = units.tree
-    tree = lxml_html.Element(source.tag, dict(source.attrib))
+    tree = _element(source.tag, dict(source.attrib))
     tree.append(copy.deepcopy(source.find("head")))
     sentinel = units.starts[index + 1] if index + 1 < len(units) else None
     body = source.find("body")
@@ -156,7 +174,7 @@ def document(
             for name, value in attributes[ident].items():
                 element.set(name, value)
     if index > 0:
-        style = lxml_html.Element("style")
+        style = _element("style", {})
         folio = first_folio - 1 if verso else first_folio
         style.text = (
             f"@page :first {{ counter-reset: page {folio}; }}\n@page :nth(1 of main) {{ counter-reset: page {folio}; }}\n"
@@ -175,7 +193,7 @@ def _copy_part(units: Units, element: object, index: int, sentinel: object | Non
     body = element.tag == "body"
     if not body and units.owner[element] == index == units.last[element]:
         return copy.deepcopy(element)
-    shell = lxml_html.Element(element.tag, dict(element.attrib))
+    shell = _element(element.tag, dict(element.attrib))
     if body or units.owner[element] == index:
         shell.text = element.text
     else:
@@ -185,9 +203,9 @@ def _copy_part(units: Units, element: object, index: int, sentinel: object | Non
         if not isinstance(child.tag, str):
             continue
         if child is stub:
-            shell.append(lxml_html.Element("div", {"class": STUB}))
+            shell.append(_element("div", {"class": STUB}))
         if child is sentinel:
-            empty = lxml_html.Element(child.tag, {k: v for k, v in child.attrib.items() if k not in ("id", "data-unit")})
+            empty = _element(child.tag, {k: v for k, v in child.attrib.items() if k not in ("id", "data-unit")})
             _add_class(empty, SENTINEL)
             shell.append(empty)
         elif units.owner[child] <= index <= units.last[child]:  # (the sentinel's ancestors too)
