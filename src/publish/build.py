@@ -289,7 +289,7 @@ def _build_pdf_units(
 
 def _units_pdf(
     book: Book, paths: Paths, profile: str, run: Any, cache: Any, step: Callable[[str], None], salt: str
-) -> tuple[Any, Any, list[Any], list[tuple[int, bool]]]:
+) -> tuple[Any, Any, list[Any], list[tuple[int, bool, int]]]:
     """One profile's PDF from its layout units; the last build's page counts and folios
     (kept in the cache) are the first guesses."""
     from . import render

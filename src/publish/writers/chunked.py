@@ -172,7 +172,7 @@ def render(
     salt: str = "",
     main_id: str = "letters",
     step: Callable[[str], None] = lambda s: None,
-) -> tuple[PdfResult, Guess, list[Diagnostic], list[tuple[int, bool]]]:
+) -> tuple[PdfResult, Guess, list[Diagnostic], list[tuple[int, bool, int]]]:
     """The whole book's PDF from its units.  ``job`` makes a job from a unit's HTML (and
     whether to write it), ``runner`` runs jobs (see ``runners.py``), ``heads_of``
     computes the endnotes' running heads from anchors and labels (None: footnotes);
@@ -193,9 +193,9 @@ def render(
     running: dict[Any, tuple[int, str, bool, tuple]] = {}
     layouts: list[tuple[int, bool, int]] = []
     memo: dict[int, tuple[tuple, str]] = {}
-    # What each unit's last layout showed besides its first folio and side, and the
-    # classes it learnt: they serve its next layout if it shows the same (see
-    # _carried); before any, the last build's no-hyphens classes of unchanged elements.
+    # What each unit's last layout showed, and the classes it learnt: those that hold
+    # serve its next layout (see _carried); before any, the last build's no-hyphens
+    # classes of unchanged elements.
     again = reset_again(split, guess, salt)
     taught: list[tuple[tuple, dict[str, str]] | None] = [
         ((None,), {i: again[i] for i in split.ids[k] & again.keys()}) for k in range(n)
