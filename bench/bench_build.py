@@ -53,6 +53,13 @@ READING = """
 - Within a unit the single document's layout fixes still apply: paragraphs hyphenated on
   more than two lines in a row are re-set, and a paragraph whose footnote WeasyPrint 70
   put on a later page starts a new page; each costs one more layout of that unit only.
+- Footnote breaks are learnt from a layout whose hyphenation runs are all re-set, so
+  that a layout which starts from classes an earlier one learnt (a unit's count layout,
+  the last build) reaches the classes a layout from scratch reaches.  A unit with both
+  takes a third layout: the 1947 part at 10x and 50x, which is why those builds are
+  slower than in the previous table (commit 4d2d747: 10x PDF 12.88 s, 50x PDF 102.5 s,
+  learning both from the first layout), while a one-word correction of the edition
+  takes one layout instead of two (2.94 s then, 2.09 s now).
 - At 1x the edition (letters run on, no parts) is laid out as one document (`--layout
   auto`), twice: WeasyPrint has no `hyphenate-limit-lines`, so the paragraphs it
   hyphenated on three lines in a row are re-set in a second layout.
