@@ -207,7 +207,10 @@ def _build_pdf(
         from concurrent.futures import ProcessPoolExecutor
 
         others = profiles[1:]
-        seeds = {p: _reset_again(book, paths, p, cache) for p in profiles}
+        from .cache import layout_salt
+
+        salt = layout_salt(paths.manuscript, paths.styles) if cache is not None else ""  # the same for every profile
+        seeds = {p: _reset_again(book, paths, p, cache, salt) for p in profiles}
         with ProcessPoolExecutor(max_workers=len(others)) if others else _NoPool() as pool:
             futures = {p: pool.submit(_profile_pdf, book, paths, p, seed=seeds[p][0]) for p in others}
             step(f"Step 2: laying out the PDF, {profiles[0]} profile (WeasyPrint)")
@@ -334,18 +337,16 @@ def _note_calls(book: Book) -> list[tuple[str, str]]:
     return out
 
 
-def _reset_again(book: Book, paths: Paths, profile: str, cache: Any) -> tuple[dict[str, str], Callable[[Any], None]]:
+def _reset_again(book: Book, paths: Paths, profile: str, cache: Any, salt: str) -> tuple[dict[str, str], Callable[[Any], None]]:
     """The single document's first classes: the paragraphs the last build re-set without
-    hyphens whose text is the same (``chunked.reset_again``); and what records this
-    build's for the next, given its ``LayoutFixes``."""
+    hyphens whose text is the same under the same ``salt`` (``chunked.reset_again``); and
+    what records this build's for the next, given its ``LayoutFixes``."""
     from . import render
-    from .cache import layout_salt
     from .writers import chunked, units
 
     if cache is None:
         return {}, lambda fixes: None
     split = units.split(render.print_html(book, render.environment(paths.templates), source_time(book), profile))
-    salt = layout_salt(paths.manuscript, paths.styles)
     key = f"single-{book.meta.slug}-{profile}-{chunked.Guess.FORMAT}"
     stored = cache.get("guess", key)
     seed = chunked.reset_again(split, pickle.loads(stored), salt) if stored else {}

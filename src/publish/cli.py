@@ -44,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
         choices=("auto", "units", "single"),
         default="auto",
         help="units: the PDF laid out in units in parallel processes and stitched; single: as one document; "
-        "auto (default): units when the correspondence has parts",
+        "auto (default): units when the correspondence has parts, or letters on new pages with the text of two units",
     )
     b.add_argument("--report", type=Path, help="write what changed since the last build to this JSON file")
     b.add_argument(

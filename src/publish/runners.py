@@ -71,9 +71,7 @@ def _watch(build: int) -> None:
             time.sleep(0.5)
             try:
                 os.kill(build, 0)
-            except ProcessLookupError:
-                os._exit(1)
-            except PermissionError:  # (another user's process took the number)
+            except (ProcessLookupError, PermissionError):  # (Permission: another user's process took the number)
                 os._exit(1)
 
     threading.Thread(target=watch, daemon=True, name="publish-watch").start()

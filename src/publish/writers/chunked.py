@@ -33,7 +33,7 @@ from typing import Any, ClassVar
 
 from ..diagnostics import Collector, Diagnostic
 from . import units as units_mod
-from .pdf import PageStart, PdfResult
+from .pdf import PageStart, PdfResult, folio_labels
 
 #: Layouts of each unit at most, on average: first folios and folios settle in two.
 MAX_LAYOUTS = 4
@@ -384,8 +384,6 @@ def _combine(split: units_mod.Units, results: list[UnitLayout | None], counts: l
     ``counts`` gives it (the last build's count, or 0); one laid out on the other side
     than the plan's (for its page count only) may lack its blank page or have one the
     plan has not: its pages stand in as they fall (only the final layouts are kept)."""
-    from pypdf._page_labels import number2lowercase_roman_numeral
-
     plan = _plan(split, [r.content if r else c for r, c in zip(results, counts, strict=True)], main_unit)
     anchors: dict[str, int] = {}
     starts: list[PageStart | None] = []
@@ -405,5 +403,4 @@ def _combine(split: units_mod.Units, results: list[UnitLayout | None], counts: l
         digests += (r.page_digests[own] + [""] * keep)[:keep]
         runs |= r.hyphen_runs
     count, main_start = sum(plan.keep), plan.main_start
-    labels = [number2lowercase_roman_numeral(i + 1) if i < main_start else str(i - main_start + 1) for i in range(count)]
-    return PdfResult(b"", count, anchors, main_start, labels, frozenset(runs), starts, digests)
+    return PdfResult(b"", count, anchors, main_start, folio_labels(count, main_start), frozenset(runs), starts, digests)

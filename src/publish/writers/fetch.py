@@ -5,8 +5,8 @@ the network.  Two kinds of file come from the project's declared dependencies in
 of ``styles/``, each served under a ``styles/`` name so the stylesheets stay plain CSS:
 fonts under ``styles/fonts/`` from the PyPI font package (fontpkg-eb-garamond, see
 ``fonts.py``), so the system's fonts can never stand in, and ICC profiles under
-``styles/icc/`` from Debian's libgs-common.  A file of that name in ``styles/`` wins.  Anything else stops the render
-with a ``RefusedResource``.
+``styles/icc/`` from Debian's libgs-common.  A file of that name in ``styles/`` wins.
+Anything else stops the render with a ``RefusedResource``.
 """
 
 from __future__ import annotations

@@ -73,7 +73,6 @@ class _WeasyLog(logging.Handler):
 def lay_out(html: str, styles: Path, fetcher: BoundedFetcher, found: Collector, main_id: str = "letters") -> PdfResult:
     """Lay the HTML out (no PDF written yet): where everything lands, page by page."""
     import weasyprint
-    from pypdf._page_labels import number2lowercase_roman_numeral
 
     from .fetch import RefusedResource
 
@@ -94,11 +93,18 @@ def lay_out(html: str, styles: Path, fetcher: BoundedFetcher, found: Collector, 
             anchors.setdefault(anchor, index)
     main_start = anchors.get(main_id, 0)
     count = len(document.pages)
-    # The folios as the page labels will give them (pypdf's own numeral helper).
-    labels = [number2lowercase_roman_numeral(i + 1) if i < main_start else str(i - main_start + 1) for i in range(count)]
+    labels = folio_labels(count, main_start)
     return PdfResult(
         b"", count, anchors, main_start, labels, hyphen_runs(document), page_starts(document), page_digests(document), document
     )
+
+
+def folio_labels(count: int, main_start: int) -> list[str]:
+    """The folio of each of ``count`` pages as the page labels give it: roman before
+    ``main_start``, arabic from 1 there (pypdf's own numeral helper)."""
+    from pypdf._page_labels import number2lowercase_roman_numeral
+
+    return [number2lowercase_roman_numeral(i + 1) if i < main_start else str(i - main_start + 1) for i in range(count)]
 
 
 def write(layout: PdfResult, profile: str, identifier: str, styles: Path, found: Collector) -> bytes:
