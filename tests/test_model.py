@@ -27,21 +27,23 @@ def book() -> Book:
 def test_twelve_letters_in_date_order(book: Book) -> None:
     assert len(book.letters) == 11
     assert len(book.appendix) == 1
-    dates = [x.date for x in book.letters]
+    dates = [x.date.earliest for x in book.letters]
     assert dates == sorted(dates)
     assert dates[0] == dt.date(1946, 12, 16) and dates[-1] == dt.date(1949, 6, 29)
-    assert book.appendix[0].date == dt.date(1961, 11, 9)
+    assert book.appendix[0].date.earliest == book.appendix[0].date.latest == dt.date(1961, 11, 9)
+    assert [x.date.text for x in book.letters][:2] == ["16 December 1946", "28 January 1947"]
     assert [x.number for x in book.letters] == list(range(1, 12))
 
 
 def test_sides_of_the_correspondence(book: Book) -> None:
-    sides = [x.sender.author for x in book.letters]
+    assert all(len(x.senders) == len(x.recipients) == 1 for x in book.all_letters)
+    sides = [x.senders[0].author for x in book.letters]
     assert sides.count("barta") == 7
     assert sides.count("sedova") == 4
     assert all(x.date.year in (1946, 1947, 1948, 1949) for x in book.letters)
-    sedova = [x.id for x in book.letters if x.sender.author == "sedova"]
+    sedova = [x.id for x in book.letters if x.senders[0].author == "sedova"]
     assert sedova == ["sedova-1947-01-28", "sedova-1947-07-12", "sedova-1947-10-22", "sedova-1948-03-17"]
-    assert book.appendix[0].sender.author == "sedova"
+    assert book.appendix[0].senders[0].author == "sedova"
 
 
 def test_letter_parts(book: Book) -> None:

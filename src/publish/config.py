@@ -19,7 +19,9 @@ from .parse.source import KeyPath
 
 @dataclass(frozen=True)
 class Field:
-    """One key of a schema.  ``kind``: str, int, bool, date, choice, list, map or dict.
+    """One key of a schema.  ``kind``: str, int, bool, date, choice, list, map, dict, or
+    ``raw`` (any YAML value, checked by the parser that reads it: a party or a list of
+    parties, an EDTF date, parts given by name or by ranges).
 
     ``map`` has fixed keys (``schema``); ``dict`` has free keys whose values follow ``item``;
     ``list`` items follow ``item``.
@@ -38,10 +40,51 @@ def _map(doc: str, schema: dict[str, Field], required: bool = False) -> Field:
     return Field("map", doc, required=required, default={}, schema=schema)
 
 
-PARTY = {
-    "person": Field("str", "the person writing or written to", default=""),
-    "organisation": Field("str", "the organisation writing or written to", default=""),
-    "author": Field("str", "id of the contributor who wrote the letter (sender side)", default=""),
+PARTY = _map(
+    "a sender or recipient",
+    {
+        "person": Field("str", "the person writing or written to: a name, or an id of persons.yaml", default=""),
+        "organisation": Field("str", "the organisation writing or written to: a name, or an id of persons.yaml", default=""),
+        "author": Field("str", "id of the contributor who wrote the letter (sender side)", default=""),
+    },
+)
+
+#: One entry of ``persons.yaml``, the register of persons and organisations.
+PERSON = _map(
+    "a person or organisation of the register",
+    {
+        "id": Field("str", "id that letters name in `from`/`to` (`person: <id>`)", required=True),
+        "name": Field("str", "name as printed", required=True),
+        "sort": Field("str", "sort form of the name (default: the name)", default=""),
+        "kind": Field("choice", "person or organisation", default="person", choices=("person", "organisation")),
+        "dates": Field("str", "life dates as printed (\"c. 1100–1164\")", default=""),
+        "note": Field("str", "a short note", default=""),
+        "wikidata": Field("str", "Wikidata id (Q...)", default=""),
+        "viaf": Field("str", "VIAF id", default=""),
+        "gnd": Field("str", "GND id", default=""),
+    },
+)
+
+#: A part of the correspondence given by its bounds (``divisions.parts`` as a list).
+PART_RANGE = _map(
+    "a part given by range",
+    {
+        "title": Field("str", "the part's title", required=True),
+        "from": Field("str", "first date of the part (EDTF; open if left out)", default=""),
+        "to": Field("str", "last date of the part (EDTF; open if left out)", default=""),
+    },
+)
+
+#: Parts of the correspondence by name (``divisions.parts``), besides a list of ranges.
+PARTS = ("none", "year", "decade", "correspondent")
+
+#: Labels the book prints, with their defaults (``labels`` in ``book.yaml``).
+LABELS = {
+    "original": "Original",
+    "headnote": "Editorial note",
+    "source": "Source",
+    "sources": "Sources",
+    "undated parts": "Undated letters",
 }
 
 CREDIT = {
@@ -146,6 +189,7 @@ BOOK: dict[str, Field] = {
                 choices=("6x9in", "5.5x8.5in", "a5", "letter"),
             ),
             "letters_new_page": Field("bool", "start each letter on a new page", default=False),
+            "parts_recto": Field("bool", "open each part of the correspondence on a recto (else on a new page)", default=False),
             "margins": _map(
                 "page margins (CSS lengths); unset ones come from the trim size",
                 {k: Field("str", f"{k} margin", default="") for k in ("top", "bottom", "inner", "outer")},
@@ -164,12 +208,38 @@ BOOK: dict[str, Field] = {
             "correspondence": Field("str", "title of the letters' division", default="The Letters"),
             "appendix": Field("str", "title of the appendix", default="Appendix"),
             "parts": Field(
-                "choice",
-                "divide the correspondence into parts, each opening on a recto",
+                "raw",
+                "divide the correspondence into parts: none, year, decade, correspondent, "
+                "or a list of ranges ({title, from, to}, EDTF bounds)",
                 default="none",
-                choices=("none", "year"),
+            ),
+            "sources": Field(
+                "choice",
+                "where the sources are credited: in the colophon, as a numbered list at the back, "
+                "or auto (the list when the book has more than five sources)",
+                default="auto",
+                choices=("auto", "colophon", "list"),
             ),
         },
+    ),
+    "typography": _map(
+        "the typographer's replacements in the text",
+        {
+            "quotes": Field("bool", "straight quotes -> the curly quotes of the paragraph's language", default=True),
+            "dashes": Field("bool", "-- and --- -> en and em dashes", default=True),
+            "ellipsis": Field("bool", "... -> …", default=False),
+            "symbols": Field("bool", "(c) (r) (tm) +- -> © ® ™ ±", default=False),
+        },
+    ),
+    "labels": Field(
+        "dict",
+        "labels the book prints, by key: " + ", ".join(f"{k} ({v!r})" for k, v in LABELS.items()),
+        default={},
+        item=Field("str", "the label as printed"),
+    ),
+    "lint": _map(
+        "optional checks of `publish check`",
+        {"closing": Field("bool", "warn about a letter without valediction or signature", default=False)},
     ),
 }
 
@@ -177,14 +247,21 @@ BOOK: dict[str, Field] = {
 LETTER: dict[str, Field] = {
     "id": Field("str", "stable id, used by cross-references and file names", required=True),
     "heading": Field("str", "the letter's heading, as the source gives it", required=True),
-    "from": _map("sender", PARTY, required=True),
-    "to": _map("recipient", PARTY, required=True),
-    "place": Field("str", "place of writing", required=True),
-    "date": Field("date", "date of writing, ISO 8601 (YYYY-MM-DD)", required=True),
-    "date_as_written": Field("str", "the date as the dateline writes it", required=True),
+    "short_heading": Field("str", "a shorter heading for running heads", default=""),
+    "from": Field("raw", "sender: a mapping (person, organisation, author) or a list of them", required=True),
+    "to": Field("raw", "recipient: a mapping (person, organisation) or a list of them", required=True),
+    "place": Field("str", "place of writing, if known", default=""),
+    "place_as_written": Field("str", "the place as the letter writes it", default=""),
+    "date": Field("raw", "date of writing in EDTF (1947-07-12, 1947-07, 1130~, 1130/1134, ../1150, 11XX); leave out if undated", default=""),
+    "date_as_written": Field("str", "the date as the dateline writes it", default=""),
+    "sort": Field("raw", "a key ordering letters of the same date, or placing an undated letter (a number or an EDTF date)", default=""),
     "language": Field("str", "language of the letter (default: the book's)", default=""),
-    "source": Field("str", "id of the source in book.yaml", required=True),
+    "source": Field("str", "id of the source in book.yaml", default=""),
+    "source_detail": Field("str", "where in the source: pages, folios, shelfmark", default=""),
     "notes": Field("dict", "note label -> series key (who wrote the note)", default={}, item=Field("str", "series")),
+    "letter_notes": Field(
+        "dict", "notes on the whole letter, with no call in the text: label -> series key", default={}, item=Field("str", "series")
+    ),
 }
 
 #: Front matter of a front-matter division (introduction, note on the text).
@@ -271,9 +348,14 @@ def validate(
             found.error(Code.BAD_VALUE, loc(path), f"`{where}` is {data!r}; expected one of {', '.join(spec.choices)}")
             return spec.default
         return data
+    if spec.kind == "raw":
+        return data
     expected = _TYPES[spec.kind]
-    if spec.kind == "date" and isinstance(data, dt.datetime):
-        data = data.date()
+    if spec.kind == "date" and isinstance(data, str):
+        try:
+            data = dt.date.fromisoformat(data)
+        except ValueError:
+            pass
     if spec.kind == "str" and isinstance(data, (int, float)) and not isinstance(data, bool):
         data = str(data)
     if not isinstance(data, expected) or (expected is int and isinstance(data, bool)):

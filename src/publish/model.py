@@ -15,6 +15,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from .dates import LetterDate
+
 
 @dataclass(frozen=True)
 class Loc:
@@ -92,6 +94,22 @@ class CrossRef:
 
 
 @dataclass(frozen=True)
+class Indent:
+    """A verse line's indentation as written, in spaces."""
+
+    kind: ClassVar[str] = "indent"
+    width: int
+
+
+@dataclass(frozen=True)
+class LineNumber:
+    """A verse line's printed number (every Nth line, ``{numbers=N}`` on the verse)."""
+
+    kind: ClassVar[str] = "linenumber"
+    label: str
+
+
+@dataclass(frozen=True)
 class PageBreak:
     """Where a page of the print edition begins (EPUB page-break marker), by its folio."""
 
@@ -99,7 +117,7 @@ class PageBreak:
     label: str
 
 
-Inline = Text | Emph | Strong | LineBreak | NoteRef | CrossRef | PageBreak
+Inline = Text | Emph | Strong | LineBreak | NoteRef | CrossRef | PageBreak | Indent | LineNumber
 
 
 # --- block nodes --------------------------------------------------------------------
@@ -138,7 +156,29 @@ class ListBlock:
     id: str = ""
 
 
-Block = Paragraph | ListBlock
+#: Sections a letter or division may hold, each fenced (``::: headnote`` ... ``:::``).
+SECTIONS = ("headnote", "original", "verse", "quote")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A fenced section holding blocks: the editors' ``headnote``, the text in its
+    ``original`` language, ``verse`` (each stanza a paragraph whose lines are separated by
+    ``LineBreak`` and start with ``Indent`` / ``LineNumber``) or a block ``quote``.
+    Sections nest (verse inside an original); ``lang`` is given by ``{lang=..}`` before
+    the fence and inherited by the blocks inside."""
+
+    kind: ClassVar[str] = "section"
+    name: str
+    blocks: tuple[Block, ...]
+    loc: Loc
+    part: str = "body"
+    lang: str = ""
+    numbers: int = 0  # verse: a number every Nth line (0: none)
+    id: str = ""
+
+
+Block = Paragraph | ListBlock | Section
 
 
 @dataclass(frozen=True)
@@ -152,6 +192,7 @@ class Note:
     id: str = ""
     number: str = ""
     calls: int = 0
+    whole: bool = False  # a note on the whole letter: no call in the text, linked from the heading
 
 
 # --- documents ----------------------------------------------------------------------
@@ -159,11 +200,13 @@ class Note:
 
 @dataclass(frozen=True)
 class Party:
-    """Sender or recipient: a person and/or an organisation; ``author`` is a contributor id."""
+    """Sender or recipient: a person and/or an organisation; ``author`` is a contributor id;
+    ``ref`` the id of the person or organisation in ``persons.yaml``, when it names one."""
 
     person: str = ""
     organisation: str = ""
     author: str = ""
+    ref: str = ""
 
     @property
     def name(self) -> str:
@@ -172,12 +215,17 @@ class Party:
 
 @dataclass(frozen=True)
 class Letter:
+    """A letter.  ``senders``/``recipients`` hold one party or several; ``date`` is the
+    EDTF date with its bounds and printed forms (undated: empty ``edtf``); ``place`` may be
+    empty; ``heading_calls`` are the calls of the notes on the whole letter, printed after
+    its heading."""
+
     id: str
     heading: str
-    sender: Party
-    recipient: Party
+    senders: tuple[Party, ...]
+    recipients: tuple[Party, ...]
     place: str
-    date: dt.date
+    date: LetterDate
     date_as_written: str
     language: str
     source: str
@@ -188,6 +236,13 @@ class Letter:
     number: int = 0
     prev_id: str = ""
     next_id: str = ""
+    short_heading: str = ""
+    place_as_written: str = ""
+    source_detail: str = ""
+    sort: str = ""
+    heading_calls: tuple[NoteRef, ...] = ()
+    from_names: str = ""  # "A and B", in the book's language
+    to_names: str = ""
 
     @property
     def doc(self) -> str:
@@ -291,6 +346,41 @@ class PageSpec:
 
 
 @dataclass(frozen=True)
+class Person:
+    """An entry of ``persons.yaml``: a person or an organisation the letters name."""
+
+    id: str
+    name: str
+    sort: str
+    loc: Loc
+    kind: str = "person"
+    dates: str = ""
+    note: str = ""
+    wikidata: str = ""
+    viaf: str = ""
+    gnd: str = ""
+
+
+@dataclass(frozen=True)
+class PartRange:
+    """A part given by hand: its title and the EDTF bounds of the letters it holds."""
+
+    title: str
+    start: dt.date | None
+    end: dt.date | None
+
+
+@dataclass(frozen=True)
+class Typography:
+    """Which of the typographer's replacements apply (``typography`` in ``book.yaml``)."""
+
+    quotes: bool = True  # "..." -> curly quotes of the paragraph's language
+    dashes: bool = True  # -- and --- -> en and em dashes
+    ellipsis: bool = False  # ... -> …
+    symbols: bool = False  # (c) (r) (tm) +- -> © ® ™ ±
+
+
+@dataclass(frozen=True)
 class Settings:
     """Build settings from ``book.yaml`` (see ``config.py`` for defaults and meaning)."""
 
@@ -303,9 +393,18 @@ class Settings:
     page: PageSpec = PageSpec()
     letters_new_page: bool = False
     correspondence_title: str = "The Letters"
-    parts: str = "none"  # or "year": the correspondence divided into parts by year
+    parts: str = "none"  # year, decade, correspondent or ranges (see ``part_ranges``)
+    part_ranges: tuple[PartRange, ...] = ()
+    parts_recto: bool = False  # a part opens on a recto (else on a new page)
     epub_fonts: bool = True  # embed the book's typeface in the EPUB
     appendix_title: str = "Appendix"
+    typography: Typography = Typography()
+    labels: tuple[tuple[str, str], ...] = ()  # printed labels: original, headnote, source, sources
+    sources_list: bool = False  # the sources as a numbered list at the back (else in the colophon)
+    lint_closing: bool = False  # warn about letters without valediction or signature
+
+    def label(self, key: str) -> str:
+        return dict(self.labels).get(key, key)
 
 
 @dataclass(frozen=True)
@@ -331,6 +430,7 @@ class Book:
     appendix: tuple[Letter, ...]
     emendations: tuple[Emendation, ...] = field(default=())
     revision: str = ""  # the manuscript's git commit (with "+edits" if changed since), if in git
+    persons: tuple[Person, ...] = ()
 
     @property
     def all_letters(self) -> tuple[Letter, ...]:
@@ -338,11 +438,40 @@ class Book:
 
     @property
     def groups(self) -> tuple[LetterGroup, ...]:
-        """The correspondence as parts: one per year, or a single untitled group."""
-        if self.settings.parts != "year":
+        """The correspondence as parts (``settings.parts``), or a single untitled group.
+
+        By year or decade of each letter's earliest possible day; by correspondent (the
+        letter's senders, or its recipients when the first sender is the book's first
+        author); or by the ranges given in ``book.yaml``.  Undated letters form a last part.
+        """
+        how = self.settings.parts
+        if how == "none":
             return (LetterGroup("", "", self.letters),)
-        years = sorted({x.date.year for x in self.letters})
-        return tuple(LetterGroup(f"part-{y}", str(y), tuple(x for x in self.letters if x.date.year == y)) for y in years)
+        keyed: dict[str, tuple[str, list[Letter]]] = {}
+        for x in self.letters:
+            key, title = _part_of(x, how, self)
+            keyed.setdefault(key, (title, []))[1].append(x)
+        return tuple(LetterGroup(f"part-{i}", title, tuple(xs)) for i, (title, xs) in enumerate(keyed.values(), 1))
 
     def series(self, key: str) -> NoteSeries:
         return next(s for s in self.settings.note_series if s.key == key)
+
+
+def _part_of(x: Letter, how: str, book: Book) -> tuple[str, str]:
+    """The key and title of the part a letter belongs to (letters come in order, so the
+    parts come in the order of their first letter)."""
+    undated = ("~undated", book.settings.label("undated parts"))
+    year = x.date.year
+    if how == "year":
+        return (str(year), str(year)) if year else undated
+    if how == "decade":
+        return (f"{year // 10}0s", f"{year // 10}0–{year // 10}9") if year else undated
+    if how == "correspondent":
+        first = book.meta.by_role("aut")[:1]
+        side = x.recipients if first and x.senders and x.senders[0].author == first[0].id else x.senders
+        names = x.to_names if side is x.recipients else x.from_names
+        return ("|".join(p.name for p in side), names)
+    for r in book.settings.part_ranges:
+        if x.date.key and (r.start is None or x.date.key >= r.start) and (r.end is None or x.date.key <= r.end):
+            return (r.title, r.title)
+    return undated

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
-from .model import CrossRef, Emph, LineBreak, ListBlock, Paragraph, Strong, Text
+from .model import CrossRef, Emph, LineBreak, ListBlock, Paragraph, Section, Strong, Text
 
 
 def inline_nodes(blocks: Iterable[Any]) -> Iterator[Any]:
@@ -20,6 +20,8 @@ def inline_nodes(blocks: Iterable[Any]) -> Iterator[Any]:
         elif isinstance(block, ListBlock):
             for item in block.items:
                 yield from inline_nodes(item)
+        elif isinstance(block, Section):
+            yield from inline_nodes(block.blocks)
 
 
 def _walk_inlines(nodes: Iterable[Any]) -> Iterator[Any]:
@@ -62,6 +64,8 @@ def plain_text(block: Any) -> str:
         return "".join(plain_text(c) for c in block.children)
     if isinstance(block, ListBlock):
         return "\n".join(plain_text(p) for item in block.items for p in item)
+    if isinstance(block, Section):
+        return "\n".join(plain_text(b) for b in block.blocks)
     if isinstance(block, Text):
         return block.text
     if isinstance(block, LineBreak):
@@ -81,6 +85,8 @@ def _map_block(block: Any, fn: Callable[[Any], Any]) -> Any:
         return replace(block, children=_map_nodes(block.children, fn))
     if isinstance(block, ListBlock):
         return replace(block, items=tuple(map_inlines(item, fn) for item in block.items))
+    if isinstance(block, Section):
+        return replace(block, blocks=map_inlines(block.blocks, fn))
     return block
 
 
@@ -94,13 +100,31 @@ def _map_nodes(nodes: Iterable[Any], fn: Callable[[Any], Any]) -> tuple[Any, ...
 
 
 def paragraphs(blocks: Iterable[Any]) -> Iterator[Paragraph]:
-    """Every paragraph of ``blocks``, those of list items included, in reading order."""
+    """Every paragraph of ``blocks``, those of list items and sections included, in reading order."""
     for block in blocks:
         if isinstance(block, ListBlock):
             for entry in block.items:
                 yield from entry
+        elif isinstance(block, Section):
+            yield from paragraphs(block.blocks)
         else:
             yield block
+
+
+def all_blocks(blocks: Iterable[Any]) -> Iterator[Any]:
+    """Every block under ``blocks``: sections and lists, then what they hold, in reading order."""
+    for block in blocks:
+        yield block
+        if isinstance(block, Section):
+            yield from all_blocks(block.blocks)
+        elif isinstance(block, ListBlock):
+            for entry in block.items:
+                yield from entry
+
+
+def map_blocks(blocks: Iterable[Any], fn: Callable[[Any], Any]) -> tuple[Any, ...]:
+    """Rebuild ``blocks`` with ``fn`` applied to every block, sections' blocks first."""
+    return tuple(fn(replace(b, blocks=map_blocks(b.blocks, fn)) if isinstance(b, Section) else b) for b in blocks)
 
 
 def map_items(book: Any, fn: Callable[[Any], Any]) -> Any:

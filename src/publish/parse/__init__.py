@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .. import config
+from .. import config, dates
 from ..diagnostics import Code, Collector
 from ..model import (
     Book,
@@ -24,11 +24,15 @@ from ..model import (
     Loc,
     Metadata,
     Note,
+    NoteRef,
     NoteSeries,
     PageSpec,
+    PartRange,
     Party,
+    Person,
     Settings,
     Source,
+    Typography,
 )
 from ..transforms.xrefs import target_ids
 from ..walk import inline_nodes
@@ -46,13 +50,26 @@ def parse_manuscript(root: Path, found: Collector | None = None) -> Book:
         found.raise_if_errors()
     meta, settings = _book(root, found)
     fallback_lang = meta.language if meta else "en"
-    front = tuple(d for d in (_division(root, p, found) for p in sorted((root / "front").glob("*.md"))) if d)
-    letters = _letters(root, "letters", fallback_lang, found)
-    appendix = _letters(root, "appendix", fallback_lang, found, appendix=True)
+    persons = _persons(root, found)
+    ty = settings.typography if settings else Typography()
+    front = tuple(d for d in (_division(root, p, ty, fallback_lang, found) for p in sorted((root / "front").glob("*.md"))) if d)
+    register = {p.id: p for p in persons}
+    letters = _letters(root, "letters", fallback_lang, ty, register, found)
+    appendix = _letters(root, "appendix", fallback_lang, ty, register, found, appendix=True)
     emendations = _emendations(root, found)
     # Whole-book checks run even when a file had errors, so that all findings are
     # reported together; a broken book.yaml gets an empty stand-in.
-    book = Book(str(root), meta or _NO_META, settings or Settings(), front, letters, appendix, emendations, source_revision(root))
+    book = Book(
+        str(root),
+        meta or _NO_META,
+        settings or Settings(),
+        front,
+        letters,
+        appendix,
+        emendations,
+        source_revision(root),
+        persons,
+    )
     # A file that could not be read hides its ids: references to them are not checked.
     unread = any(d.code in (Code.NOT_UTF8, Code.UNREADABLE, Code.YAML_SYNTAX) for d in found.errors)
     _cross_checks(book, found, check_config=meta is not None, check_refs=not unread)
@@ -124,6 +141,9 @@ def _book(root: Path, found: Collector) -> tuple[Metadata | None, Settings | Non
     series = tuple(NoteSeries(k, v["name"], v["tag"], v["marks"]) for k, v in (notes.get("series") or {}).items() if v)
     pr = d["print"] or {}
     dv = d["divisions"] or {}
+    parts, ranges = _parts(dv.get("parts", "none"), lines, meta.language, found)
+    ty = d["typography"] or {}
+    sources_list = dv.get("sources", "auto")
     settings = Settings(
         note_numbering=notes.get("numbering", "continuous"),
         note_series=series,
@@ -134,11 +154,80 @@ def _book(root: Path, found: Collector) -> tuple[Metadata | None, Settings | Non
         page=_page(pr),
         letters_new_page=pr.get("letters_new_page", False),
         correspondence_title=dv.get("correspondence", "The Letters"),
-        parts=dv.get("parts", "none"),
+        parts=parts,
+        part_ranges=ranges,
+        parts_recto=bool(pr.get("parts_recto", False)),
         epub_fonts=(d["epub"] or {}).get("embed_fonts", True),
         appendix_title=dv.get("appendix", "Appendix"),
+        typography=Typography(**{k: bool(ty.get(k, v.default)) for k, v in config.BOOK["typography"].schema.items()}),
+        labels=tuple(sorted({**config.LABELS, **(d["labels"] or {})}.items())),
+        sources_list=sources_list == "list" or (sources_list == "auto" and len(meta.sources) > 5),
+        lint_closing=bool((d["lint"] or {}).get("closing", False)),
     )
     return meta, settings
+
+
+def _parts(value: Any, lines: dict, lang: str, found: Collector) -> tuple[str, tuple[PartRange, ...]]:
+    """``divisions.parts``: a name of ``config.PARTS``, or a list of ranges with EDTF bounds."""
+    where = ("divisions", "parts")
+    if isinstance(value, str) and value in config.PARTS:
+        return value, ()
+    if not isinstance(value, list):
+        found.error(
+            Code.BAD_VALUE,
+            Loc("book.yaml", lines.get(where, 0)),
+            f"`divisions.parts` is {value!r}; expected one of {', '.join(config.PARTS)} or a list of {{title, from, to}}",
+        )
+        return "none", ()
+    items = config.validate(value, config.Field("list", "parts", item=config.PART_RANGE), lines, "book.yaml", found, where)
+    ranges = []
+    for i, item in enumerate(items):
+        if not item:
+            continue
+        bounds = []
+        for key, side in (("from", "earliest"), ("to", "latest")):
+            text = str(item[key] or "")
+            try:
+                bounds.append(getattr(dates.parse(text, lang), side) if text else None)
+            except dates.DateError as exc:
+                found.error(Code.BAD_DATE, Loc("book.yaml", lines.get((*where, i, key), 0)), str(exc))
+                bounds.append(None)
+        ranges.append(PartRange(item["title"] or "", bounds[0], bounds[1]))
+    return "ranges", tuple(ranges)
+
+
+def _persons(root: Path, found: Collector) -> tuple[Person, ...]:
+    """``persons.yaml``, the register of persons and organisations (optional)."""
+    data, lines = _yaml_file(root, "persons.yaml", found)
+    if data is None:
+        return ()
+    items = config.validate(data, config.Field("list", "persons", item=config.PERSON), lines, "persons.yaml", found) or []
+    out, seen = [], set()
+    for i, p in enumerate(items):
+        if not p or not p["id"]:
+            continue
+        loc = Loc("persons.yaml", lines.get((i,), 0))
+        if p["id"] in seen:
+            found.error(Code.DUPLICATE_ID, loc, f"id `{p['id']}` is already used in persons.yaml; ids must be unique")
+        seen.add(p["id"])
+        out.append(
+            Person(p["id"], p["name"] or "", p["sort"] or p["name"] or "", loc, p["kind"], p["dates"], p["note"], p["wikidata"], p["viaf"], p["gnd"])
+        )
+    return tuple(out)
+
+
+def _yaml_file(root: Path, name: str, found: Collector) -> tuple[Any, dict]:
+    """An optional YAML file of the manuscript: its data and line map, or (None, {})."""
+    path = root / name
+    if not path.exists():
+        return None, {}
+    text = read_text(path, name, found)
+    if text is None:
+        return None, {}
+    try:
+        return load_yaml(text, name, found)
+    except YamlSyntaxError:
+        return None, {}
 
 
 def _page(pr: dict[str, Any]) -> PageSpec:
@@ -148,8 +237,11 @@ def _page(pr: dict[str, Any]) -> PageSpec:
     return PageSpec(width, height, top, bottom, inner, outer, pr.get("bleed") or "3mm", bool(pr.get("crop_marks")))
 
 
-def _notes_with_series(parsed: Any, series: dict[str, str], rel: str, found: Collector) -> tuple[Note, ...]:
-    """The file's notes with who wrote them (its header's ``notes:``)."""
+def _notes_with_series(
+    parsed: Any, series: dict[str, str], rel: str, found: Collector, whole: set[str] = frozenset()  # type: ignore[assignment]
+) -> tuple[Note, ...]:
+    """The file's notes with who wrote them (its header's ``notes:``, and ``letter_notes:``
+    for the notes on the whole letter, listed in ``whole``)."""
     notes: list[Note] = parsed.notes
     lines = parsed.meta_lines
     out = []
@@ -161,7 +253,7 @@ def _notes_with_series(parsed: Any, series: dict[str, str], rel: str, found: Col
                 note.loc,
                 f"note `[^{note.label}]` says nobody wrote it: add `{note.label}: <series>` under `notes:` in the header",
             )
-        out.append(Note(note.label, note.blocks, key or "", note.loc))
+        out.append(Note(note.label, note.blocks, key or "", note.loc, whole=note.label in whole))
     defined = {n.label for n in notes} | parsed.uncalled
     for label in series:
         if label not in defined:
@@ -173,12 +265,12 @@ def _notes_with_series(parsed: Any, series: dict[str, str], rel: str, found: Col
     return tuple(out)
 
 
-def _division(root: Path, path: Path, found: Collector) -> Division | None:
+def _division(root: Path, path: Path, ty: Typography, lang: str, found: Collector) -> Division | None:
     rel = _rel(root, path)
     text = read_text(path, rel, found)
     if text is None:
         return None
-    parsed = parse_markdown(text, rel, found)
+    parsed = parse_markdown(text, rel, found, ty, lang)
     if not parsed.meta_ok:
         return None
     d = config.validate(parsed.meta, config.top(config.DIVISION), parsed.meta_lines, rel, found)
@@ -188,49 +280,115 @@ def _division(root: Path, path: Path, found: Collector) -> Division | None:
     return Division(d["id"] or "", d["title"] or "", tuple(parsed.blocks), notes, Loc(rel, 1), d["appends"])
 
 
-def _party(d: dict[str, Any] | None) -> Party:
-    d = d or {}
-    return Party(d.get("person", ""), d.get("organisation", ""), d.get("author", ""))
+def _parties(value: Any, key: str, lines: dict, rel: str, register: dict[str, Person], found: Collector) -> tuple[Party, ...]:
+    """``from``/``to``: one mapping or a list of them; a person or organisation that is an
+    id of ``persons.yaml`` is printed with the register's name."""
+    items = value if isinstance(value, list) else [value]
+    out = []
+    for i, item in enumerate(items):
+        path = (key, i) if isinstance(value, list) else (key,)
+        d = config.validate(item, config.PARTY, lines, rel, found, path)
+        if d is None:
+            continue
+        ref = ""
+        person, organisation = d["person"], d["organisation"]
+        for name in (person, organisation):
+            if name in register:
+                ref = name
+        if person in register:
+            person = register[person].name
+        if organisation in register:
+            organisation = register[organisation].name
+        if not person and not organisation:
+            found.error(
+                Code.MISSING_KEY, Loc(rel, lines.get(path, 0)), f"each party in `{key}` needs a `person` or an `organisation`"
+            )
+        out.append(Party(person, organisation, d["author"], ref))
+    return tuple(out)
 
 
-def _letters(root: Path, folder: str, lang: str, found: Collector, appendix: bool = False) -> tuple[Letter, ...]:
+def _letter_date(value: Any, lang: str, loc: Loc, found: Collector) -> dates.LetterDate:
+    """The header's ``date``: EDTF text; YAML reads ``1144`` as a number, which means the same."""
+    if value in ("", None):
+        return dates.undated(lang)
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        found.error(Code.BAD_DATE, loc, f"`date` is {value!r}; expected an EDTF date such as 1947-07-12, 1130~ or 1130/1134")
+        return dates.undated(lang)
+    text = f"{value:04d}" if isinstance(value, int) else value
+    try:
+        return dates.parse(text, lang)
+    except dates.DateError as exc:
+        found.error(Code.BAD_DATE, loc, str(exc))
+        return dates.undated(lang)
+
+
+def _sort_key(x: Letter) -> tuple[Any, ...]:
+    """Order: the earliest possible day (an undated letter: the day its ``sort`` names, else
+    the end), then ``sort`` (numbers before words), then the file name."""
+    day = x.date.key
+    if day is None and x.sort:
+        try:
+            day = dates.parse(x.sort, "en").key
+        except dates.DateError:
+            day = None
+    try:
+        sort: tuple[int, Any] = (0, float(x.sort)) if x.sort else (0, 0.0)
+    except ValueError:
+        sort = (1, x.sort)
+    return (day is None, day or 0, sort, x.loc.path)
+
+
+def _letters(
+    root: Path, folder: str, lang: str, ty: Typography, register: dict[str, Person], found: Collector, appendix: bool = False
+) -> tuple[Letter, ...]:
     letters = []
     for path in sorted((root / folder).glob("*.md")):
         rel = _rel(root, path)
         text = read_text(path, rel, found)
         if text is None:
             continue
-        parsed = parse_markdown(text, rel, found)
+        parsed = parse_markdown(text, rel, found, ty, lang)
         if not parsed.meta_ok:
             continue
         d = config.validate(parsed.meta, config.top(config.LETTER), parsed.meta_lines, rel, found)
         if d is None:
             continue
         loc = Loc(rel, 1)
+        lines = parsed.meta_lines
         if not parsed.blocks:
             found.error(Code.EMPTY_LETTER, loc, "the letter has no text; write its paragraphs below the header")
         elif not any(b.part == "body" for b in parsed.blocks):
             found.error(Code.EMPTY_LETTER, loc, "the letter has no body paragraphs outside `:::` parts")
-        notes = _notes_with_series(parsed, d["notes"], rel, found)
+        notes = _notes_with_series(parsed, {**d["notes"], **d["letter_notes"]}, rel, found, whole=set(d["letter_notes"]))
+        letter_lang = d["language"] or lang
+        senders = _parties(d["from"], "from", lines, rel, register, found)
+        recipients = _parties(d["to"], "to", lines, rel, register, found)
+        sort = d["sort"]
         letters.append(
             Letter(
                 id=d["id"] or "",
                 heading=d["heading"] or "",
-                sender=_party(d["from"]),
-                recipient=_party(d["to"]),
+                senders=senders,
+                recipients=recipients,
                 place=d["place"] or "",
-                date=d["date"],
+                date=_letter_date(d["date"], lang, Loc(rel, lines.get(("date",), 1)), found),
                 date_as_written=d["date_as_written"] or "",
-                language=d["language"] or lang,
+                language=letter_lang,
                 source=d["source"] or "",
                 blocks=tuple(parsed.blocks),
                 notes=notes,
                 loc=loc,
                 appendix=appendix,
+                short_heading=d["short_heading"] or "",
+                place_as_written=d["place_as_written"] or "",
+                source_detail=d["source_detail"] or "",
+                sort="" if sort in (None, "") else str(sort),
+                heading_calls=tuple(NoteRef(n.label, n.loc) for n in notes if n.whole),
+                from_names=dates.join_names([p.name for p in senders], lang),
+                to_names=dates.join_names([p.name for p in recipients], lang),
             )
         )
-    # Date order; the file name breaks ties (and orders letters with a bad date last).
-    letters.sort(key=lambda x: (x.date is None, x.date or 0, x.loc.path))
+    letters.sort(key=_sort_key)
     return tuple(letters)
 
 
@@ -275,18 +433,16 @@ def _cross_checks(book: Book, found: Collector, check_config: bool = True, check
     if not check_config:
         return
     for letter in book.all_letters:
-        if letter.source not in sources:
+        if letter.source and letter.source not in sources:
             found.error(
                 Code.BAD_VALUE,
                 letter.loc,
-                f"source `{letter.source}` is not among book.yaml's sources ({', '.join(sorted(sources))})",
+                f"source `{letter.source}` is not among book.yaml's sources ({', '.join(sorted(sources)) or 'none'})",
             )
-        for party in (letter.sender, letter.recipient):
-            if not party.name:
-                found.error(Code.MISSING_KEY, letter.loc, "`from` and `to` each need a `person` or an `organisation`")
+        for party in (*letter.senders, *letter.recipients):
             if party.author and party.author not in people:
                 found.error(Code.BAD_VALUE, letter.loc, f"author `{party.author}` is not a contributor in book.yaml")
-        if not letter.parts("valediction", "signature"):
+        if book.settings.lint_closing and not letter.parts("valediction", "signature"):
             found.warning(
                 Code.NO_CLOSING,
                 letter.loc,

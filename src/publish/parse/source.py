@@ -18,6 +18,18 @@ from ..model import Loc
 KeyPath = tuple[Any, ...]
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML's safe loader without its timestamp type: ``date: 1947-07-12`` stays text, so
+    that a letter's EDTF date and a day that does not exist (``1946-02-30``) are read and
+    checked by the schema, with their line, instead of by the YAML library."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def read_text(path: Path, rel: str, found: Collector) -> str | None:
     """Decode a manuscript file.  A BOM or CRLF endings are accepted and normalised."""
     try:
@@ -50,7 +62,7 @@ def load_yaml(text: str, rel: str, found: Collector, first_line: int = 1) -> tup
     Invalid YAML is reported, then raised as ``YamlSyntaxError``.
     """
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
@@ -64,7 +76,7 @@ def load_yaml(text: str, rel: str, found: Collector, first_line: int = 1) -> tup
         return None, {}
     lines: dict[KeyPath, int] = {}
     _record_lines(node, (), lines, first_line)
-    loader = yaml.SafeLoader("")
+    loader = _Loader("")
     try:
         data = loader.construct_document(node)
     except yaml.constructor.ConstructorError as exc:

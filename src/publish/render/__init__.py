@@ -16,9 +16,10 @@ from typing import Any
 import jinja2
 
 from ..diagnostics import Code, Collector, ManuscriptError
-from ..model import Book, Loc, NoteRef
+from ..dates import long_date
+from ..model import Book, LineBreak, Loc, NoteRef
 from ..transforms.xrefs import ENDNOTES_DOC
-from ..walk import inline_nodes, paragraphs
+from ..walk import all_blocks, inline_nodes
 
 
 @dataclass(frozen=True)
@@ -42,14 +43,22 @@ def environment(templates: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["longdate"] = longdate
+    env.filters["longdate"] = long_date
+    env.filters["verse_lines"] = verse_lines
     env.globals["notes_first_called_in"] = notes_first_called_in
     env.globals["endnotes_doc"] = ENDNOTES_DOC
     return env
 
 
-def longdate(value: dt.date) -> str:
-    return f"{value.day} {value:%B %Y}"
+def verse_lines(children: tuple[Any, ...]) -> list[list[Any]]:
+    """A stanza's inline nodes split into its lines (at its ``LineBreak`` nodes)."""
+    lines: list[list[Any]] = [[]]
+    for node in children:
+        if isinstance(node, LineBreak):
+            lines.append([])
+        else:
+            lines[-1].append(node)
+    return lines
 
 
 def notes_first_called_in(block: Any, item: Any) -> list[Any]:
@@ -161,7 +170,7 @@ def epub_documents(
         return sorted((k, v) for k, v in marks.items() if k in ids)
 
     def item_marks(x: Any) -> list[tuple[str, list[str]]]:
-        ids = {x.id, *(b.id for b in x.blocks), *(p.id for p in paragraphs(x.blocks))}
+        ids = {x.id, *(b.id for b in all_blocks(x.blocks))}
         return own_marks(*ids, *(n.id for n in x.notes), *(f"emendation-{i}" for i in range(1, len(book.emendations) + 1)))
 
     def letter(x: Any) -> None:
@@ -210,6 +219,8 @@ def epub_documents(
                 letter(x)
     if book.appendix:
         part("appendix", book.settings.appendix_title, book.appendix, "appendix")
+    if book.settings.sources_list:
+        add("sources.xhtml", book.settings.label("sources"), "epub/sources.xhtml.j2", (*base, own_marks("sources")), "")
     if book.settings.notes_epub == "endnotes" and any(x.notes for x in (*book.front, *book.all_letters)):
         whole = (book, sorted(marks.items()))
         add(ENDNOTES_DOC, book.settings.notes_title, "epub/notes.xhtml.j2", whole, "endnotes")

@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..diagnostics import Collector
-from ..model import Book, ListBlock, Paragraph
+from ..model import Book, ListBlock, Paragraph, Section
 from ..walk import map_items
 
 
@@ -24,6 +24,9 @@ def number_blocks(book: Book, found: Collector) -> Book:
                 own = f"{item.id}-{next(counter)}"
                 items = tuple(tuple(replace(p, id=f"{item.id}-{next(counter)}") for p in entry) for entry in b.items)
                 return replace(b, id=own, items=items)
+            if isinstance(b, Section):
+                own = f"{item.id}-{next(counter)}"
+                return replace(b, id=own, blocks=tuple(block(x) for x in b.blocks))
             assert isinstance(b, Paragraph)
             return replace(b, id=f"{item.id}-{next(counter)}")
 

@@ -1,4 +1,4 @@
-"""Number the letters of the correspondence and link each to its neighbours."""
+"""Number the letters of the correspondence, in print order, and link each to its neighbours."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from ..model import Book
 
 
 def number_letters(book: Book, found: Collector) -> Book:
-    letters = book.letters
+    # The letters in the order the book prints them: part by part (parts by correspondent
+    # gather letters that are not neighbours in time).
+    letters = tuple(x for g in book.groups for x in g.letters)
     out = []
     for i, letter in enumerate(letters):
         out.append(

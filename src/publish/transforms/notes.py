@@ -35,7 +35,9 @@ def number_notes(book: Book, found: Collector) -> Book:
         symbols = 0
         series = {n.label: n.series for n in item.notes}
         order: dict[str, str] = {}
-        for node in inline_nodes(item.blocks):
+        # A letter's notes on the whole letter are called from its heading, before its text.
+        heading_calls = getattr(item, "heading_calls", ())
+        for node in (*heading_calls, *inline_nodes(item.blocks)):
             if isinstance(node, NoteRef) and node.label not in order:
                 if marks.get(series.get(node.label, "")) == "symbols":
                     symbols += 1
@@ -52,11 +54,14 @@ def number_notes(book: Book, found: Collector) -> Book:
                 return replace(node, note_id=note_id(item.id, node.label), number=order[node.label], call=calls[node.label])
             return node
 
+        heading = tuple(call(n) for n in heading_calls)
         blocks = map_inlines(item.blocks, call)
         notes = tuple(
             replace(n, id=note_id(item.id, n.label), number=order.get(n.label, ""), calls=calls.get(n.label, 0))
             for n in sorted(item.notes, key=lambda n: first.index(n.label) if n.label in first else len(first))
         )
+        if heading_calls:
+            return replace(item, heading_calls=heading, blocks=blocks, notes=notes)
         return replace(item, blocks=blocks, notes=notes)
 
     return map_items(book, number)

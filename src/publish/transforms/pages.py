@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..model import Book, ListBlock, PageBreak, Paragraph
-from ..walk import insert_at, map_items, paragraphs, plain_text
+from ..walk import all_blocks, insert_at, map_blocks, map_items, paragraphs, plain_text
 from .xrefs import ENDNOTES_DOC
 
 #: Print elements without a document of their own in the EPUB, and where their pages go.
@@ -63,7 +63,7 @@ def paginate(book: Book, starts: list[Any], labels: list[str], anchors: dict[str
 def _places(book: Book) -> tuple[dict[str, str], dict[str, Paragraph]]:
     """Every element id a page can begin with -> its EPUB document; and the paragraphs."""
     docs = dict(SPECIAL_DOCS)
-    docs.update({"letters": "letters.xhtml", "appendix": "appendix.xhtml"})
+    docs.update({"letters": "letters.xhtml", "appendix": "appendix.xhtml", "sources": "sources.xhtml"})
     found: dict[str, Paragraph] = {}
     for group in book.groups:
         if group.id:
@@ -72,10 +72,9 @@ def _places(book: Book) -> tuple[dict[str, str], dict[str, Paragraph]]:
         docs[item.id] = item.doc
         for note in item.notes:
             docs[note.id] = ENDNOTES_DOC if book.settings.notes_epub == "endnotes" else item.doc
-        for block in item.blocks:
+        for block in all_blocks(item.blocks):
             docs[block.id] = item.doc
         for p in paragraphs(item.blocks):
-            docs[p.id] = item.doc
             found[p.id] = p
     holder = next((d.doc for d in book.front if d.appends == "emendations"), "")
     for i in range(1, len(book.emendations) + 1):
@@ -129,9 +128,9 @@ def _insert(book: Book, inserts: dict[str, list[tuple[int, str]]]) -> Book:
     def block(b: Any) -> Any:
         if isinstance(b, ListBlock):
             return replace(b, items=tuple(tuple(paragraph(p) for p in entry) for entry in b.items))
-        return paragraph(b)
+        return paragraph(b) if isinstance(b, Paragraph) else b
 
     def item(x: Any) -> Any:
-        return replace(x, blocks=tuple(block(b) for b in x.blocks))
+        return replace(x, blocks=map_blocks(x.blocks, block))
 
     return map_items(book, item)
