@@ -12,6 +12,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 MANUSCRIPT = ROOT / "manuscript"
+#: The second book: an invented scholarly edition that uses every element of the format
+#: (EDTF dates of every kind, several senders, a persons register, headnotes, Latin and
+#: German originals, verse, quotations, a dozen sources, notes on whole letters, parts by
+#: decade).
+SCHOLAR = Path(__file__).parent / "fixtures" / "scholar-book"
 EPOCH = "1700000000"
 
 
@@ -52,6 +57,11 @@ def build_into(
 @pytest.fixture(scope="session")
 def edition(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return build_into(MANUSCRIPT, tmp_path_factory.mktemp("edition"))
+
+
+@pytest.fixture(scope="session")
+def scholar(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build_into(SCHOLAR, tmp_path_factory.mktemp("scholar"))
 
 
 @pytest.fixture(scope="session")

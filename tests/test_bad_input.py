@@ -51,8 +51,10 @@ def test_invalid_yaml(manuscript_copy: Path, previous: Path, capsys) -> None:
 
 def test_missing_required_field(manuscript_copy: Path, previous: Path, capsys) -> None:
     letter = manuscript_copy / "letters" / "03-uc-1947-02-20.md"
-    _edit(letter, "place: Paris\n", "")
-    _fails(manuscript_copy, previous, capsys, "letters/03-uc-1947-02-20.md:2", "M003", "`place`")
+    text = letter.read_text(encoding="utf-8")
+    heading = next(line for line in text.splitlines() if line.startswith("heading:"))
+    _edit(letter, heading + "\n", "")
+    _fails(manuscript_copy, previous, capsys, "letters/03-uc-1947-02-20.md:2", "M003", "`heading`")
 
 
 def test_unknown_field_suggests_the_closest(manuscript_copy: Path, previous: Path, capsys) -> None:
@@ -80,7 +82,7 @@ def test_unreadable_file(manuscript_copy: Path, previous: Path, capsys) -> None:
 
 def test_bad_date(manuscript_copy: Path, previous: Path, capsys) -> None:
     _edit(manuscript_copy / "letters" / "04-uc-1947-04-02.md", "date: 1947-04-02", "date: 2 April 1947")
-    _fails(manuscript_copy, previous, capsys, "letters/04-uc-1947-04-02.md:10", "M007", "YYYY-MM-DD")
+    _fails(manuscript_copy, previous, capsys, "letters/04-uc-1947-04-02.md:10", "M007", "is not an EDTF date")
 
 
 def test_emendation_that_does_not_apply(manuscript_copy: Path, previous: Path, capsys) -> None:
@@ -92,7 +94,10 @@ def test_findings_are_reported_together(manuscript_copy: Path, previous: Path, c
     _edit(manuscript_copy / "book.yaml", "subtitle:", "subtitel:")
     _edit(manuscript_copy / "letters" / "01-uc-1946-12-16.md", "place: Paris", "plaec: Paris")
     _edit(manuscript_copy / "letters" / "02-sedova-1947-01-28.md", "(#uc-1946-12-16)", "(#no-such-letter)")
-    _fails(manuscript_copy, previous, capsys, "book.yaml:5", "letters/01-uc-1946-12-16.md:9", "X001", "4 problems found")
+    _edit(manuscript_copy / "letters" / "03-uc-1947-02-20.md", "date: 1947-02-20", "date: 1947-02-30")
+    _fails(
+        manuscript_copy, previous, capsys, "book.yaml:5", "letters/01-uc-1946-12-16.md:9", "X001", "03-uc-1947-02-20.md:10", "4 problems found"
+    )
 
 
 def test_crlf_and_bom_are_accepted(manuscript_copy: Path, tmp_path: Path) -> None:

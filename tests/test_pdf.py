@@ -91,7 +91,7 @@ def test_contents_page_numbers_equal_landing_pages(edition) -> None:
         folio = labels[anchors[letter.id]]
         entry = re.search(re.escape(letter.heading[:20]) + r".*?(\d+)\s*$", contents_page, re.M | re.S)
         assert entry, letter.heading
-        line = next(ln for ln in contents_page.splitlines() if f"{letter.date.day} {letter.date:%B %Y}" in ln)
+        line = next(ln for ln in contents_page.splitlines() if letter.date.text in ln)
         assert line.rstrip().endswith(f" {folio}") or line.rstrip().endswith(f".{folio}"), (line, folio)
     for division in book.front:
         folio = labels[anchors[division.id]]

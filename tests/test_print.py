@@ -174,7 +174,8 @@ def by_year(tmp_path_factory: pytest.TempPathFactory):
     ms = root / "manuscript"
     shutil.copytree(ROOT / "manuscript", ms)
     yaml = ms / "book.yaml"
-    yaml.write_text(yaml.read_text().replace('  appendix: "Appendix"\n', '  appendix: "Appendix"\n  parts: year\n'))
+    text = yaml.read_text().replace('  appendix: "Appendix"\n', '  appendix: "Appendix"\n  parts: year\n')
+    yaml.write_text(text.replace("  letters_new_page: false\n", "  letters_new_page: false\n  parts_recto: true\n"))
     return build_into(ms, root / "out", ("pdf", "epub"))
 
 

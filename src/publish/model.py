@@ -451,7 +451,13 @@ class Book:
         for x in self.letters:
             key, title = _part_of(x, how, self)
             keyed.setdefault(key, (title, []))[1].append(x)
-        return tuple(LetterGroup(f"part-{i}", title, tuple(xs)) for i, (title, xs) in enumerate(keyed.values(), 1))
+        # Ids that say what the part is where they can (part-1947, part-1940s, part-undated);
+        # parts by correspondent or range are numbered.
+        named = how in ("year", "decade")
+        return tuple(
+            LetterGroup(f"part-{key if named or key == 'undated' else i}", title, tuple(xs))
+            for i, (key, (title, xs)) in enumerate(keyed.items(), 1)
+        )
 
     def series(self, key: str) -> NoteSeries:
         return next(s for s in self.settings.note_series if s.key == key)
@@ -460,7 +466,7 @@ class Book:
 def _part_of(x: Letter, how: str, book: Book) -> tuple[str, str]:
     """The key and title of the part a letter belongs to (letters come in order, so the
     parts come in the order of their first letter)."""
-    undated = ("~undated", book.settings.label("undated parts"))
+    undated = ("undated", book.settings.label("undated parts"))
     year = x.date.year
     if how == "year":
         return (str(year), str(year)) if year else undated

@@ -8,6 +8,7 @@ raised as one ``ManuscriptError``.  No numbering, no HTML: that is for later ste
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -323,8 +324,9 @@ def _letter_date(value: Any, lang: str, loc: Loc, found: Collector) -> dates.Let
 
 
 def _sort_key(x: Letter) -> tuple[Any, ...]:
-    """Order: the earliest possible day (an undated letter: the day its ``sort`` names, else
-    the end), then ``sort`` (numbers before words), then the file name."""
+    """Order: the earliest possible day (``before 1150``, which has none: its latest; an
+    undated letter: the day its ``sort`` names as EDTF, else the end), then ``sort``
+    (numbers, then words, then letters without one), then the file name."""
     day = x.date.key
     if day is None and x.sort:
         try:
@@ -332,10 +334,10 @@ def _sort_key(x: Letter) -> tuple[Any, ...]:
         except dates.DateError:
             day = None
     try:
-        sort: tuple[int, Any] = (0, float(x.sort)) if x.sort else (0, 0.0)
+        sort: tuple[int, Any] = (0, float(x.sort)) if x.sort else (2, "")
     except ValueError:
         sort = (1, x.sort)
-    return (day is None, day or 0, sort, x.loc.path)
+    return (day is None, day or dt.date.min, sort, x.loc.path)
 
 
 def _letters(

@@ -9,6 +9,7 @@ fails with the template's file and line instead of printing nothing.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import jinja2
 
 from ..diagnostics import Code, Collector, ManuscriptError
-from ..dates import long_date
+from ..dates import join_names, long_date
 from ..model import Book, LineBreak, Loc, NoteRef
 from ..transforms.xrefs import ENDNOTES_DOC
 from ..walk import all_blocks, inline_nodes
@@ -45,9 +46,25 @@ def environment(templates: Path) -> jinja2.Environment:
     )
     env.filters["longdate"] = long_date
     env.filters["verse_lines"] = verse_lines
+    env.globals["running_head"] = running_head
     env.globals["notes_first_called_in"] = notes_first_called_in
     env.globals["endnotes_doc"] = ENDNOTES_DOC
     return env
+
+
+def running_head(letter: Any, lang: str) -> str:
+    """A letter's recto running head: its ``short_heading``, else its correspondents by
+    the short form of their names (the name before its first ", " or " of ": "Bernard of
+    Clairvaux" -> "Bernard") and the year form of its date.  print.css still ends a head
+    too long for one line with an ellipsis."""
+    if letter.short_heading:
+        return letter.short_heading
+
+    def names(parties: tuple[Any, ...]) -> str:
+        return join_names([re.split(r",\s| of ", p.name, maxsplit=1)[0] for p in parties], lang)
+
+    head = names(letter.senders) if letter.appendix else f"{names(letter.senders)} to {names(letter.recipients)}"
+    return f"{head}, {letter.date.short}" if letter.date.short else head
 
 
 def verse_lines(children: tuple[Any, ...]) -> list[list[Any]]:
