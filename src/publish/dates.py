@@ -58,7 +58,10 @@ WORDS: dict[str, dict[str, str]] = {
 }
 
 # One side of an EDTF value at level 0/1: year (digits or X), month, day, qualifier.
-_SIDE = re.compile(r"^(?P<y>\d{4}|\d{3}X|\d{2}XX)(?:-(?P<m>\d\d|XX))?(?:-(?P<d>\d\d|XX))?(?P<q>[~?%])?$")
+_SIDE = re.compile(
+    r"^(?P<y>\d{4}|\d{3}X|\d{2}XX)(?:-(?P<m>0[1-9]|1[0-2]|XX)(?:-(?P<d>0[1-9]|[12]\d|3[01]|XX))?)?(?P<q>[~?%])?$"
+)
+_EXPECTED = "for example 1947-07-12, 1947-07, 1947, 1130~, 1130?, 1130/1134, 1145-06/1145-08, ../1150, 1150/.., 11XX"
 
 
 class DateError(ValueError):
@@ -117,21 +120,19 @@ def parse(value: str, lang: str) -> LetterDate:
     from edtf.parser.edtf_exceptions import EDTFParseException
 
     value = value.strip()
-    try:
-        parsed = parse_edtf(value)
-    except EDTFParseException:
-        raise DateError(
-            f"`{value}` is not an EDTF date (for example 1947-07-12, 1947-07, 1130~, 1130?, "
-            "1130/1134, ../1150, 1150/.., 11XX), or it names a day that does not exist"
-        ) from None
     # Level 2 features (sets, seasons, qualifiers on one part) are refused: their printed
     # form would need words this edition does not have.
     sides = value.split("/")
     if len(sides) > 2 or any(s not in ("", "..") and not _SIDE.match(s) for s in sides):
-        raise DateError(f"`{value}` uses EDTF beyond level 1; write a day, month or year, a range `a/b` or an open range")
+        raise DateError(f"`{value}` is not an EDTF date of level 0 or 1 ({_EXPECTED})")
     if all(s in ("", "..") for s in sides):
         raise DateError(f"`{value}` has no date on either side; leave `date` out for an undated letter")
-    earliest, latest = _day(parsed.lower_strict()), _day(parsed.upper_strict())
+    try:
+        parsed = parse_edtf(value)
+        bounds = parsed.lower_strict(), parsed.upper_strict()
+    except (EDTFParseException, ValueError, OverflowError):
+        raise DateError(f"`{value}` is not an EDTF date: it names a day that does not exist ({_EXPECTED})") from None
+    earliest, latest = _day(bounds[0]), _day(bounds[1])
     return LetterDate(value, earliest, latest, _say(sides, lang, full=True), _say(sides, lang, full=False))
 
 

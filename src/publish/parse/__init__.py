@@ -457,6 +457,15 @@ def _cross_checks(book: Book, found: Collector, check_config: bool = True, check
                 letter.loc,
                 f"`date_as_written: {letter.date_as_written}` does not appear in the letter's dateline ({datelines or 'none'})",
             )
+    ranges = book.settings.part_ranges
+    for letter in book.letters if ranges else ():
+        day = letter.date.key
+        if day and not any((r.start is None or day >= r.start) and (r.end is None or day <= r.end) for r in ranges):
+            found.error(
+                Code.BAD_VALUE,
+                letter.loc,
+                f"the letter's date ({letter.date.text}) falls in none of the parts given under `divisions.parts` in book.yaml",
+            )
     # A note defined but never called is found while parsing (the footnote plugin drops it).
     for item in (*book.front, *book.all_letters):
         for note in item.notes:

@@ -16,8 +16,8 @@ from typing import Any
 
 import jinja2
 
-from ..diagnostics import Code, Collector, ManuscriptError
 from ..dates import join_names, long_date
+from ..diagnostics import Code, Collector, ManuscriptError
 from ..model import Book, LineBreak, Loc, NoteRef
 from ..transforms.xrefs import ENDNOTES_DOC
 from ..walk import all_blocks, inline_nodes
