@@ -16,6 +16,9 @@ from pathlib import Path
 
 from .diagnostics import ManuscriptError, PublishError
 
+#: Where the manuscript format is documented (named after a finding about the manuscript).
+FORMAT_DOC = "docs/manuscript.md in the publish repository"
+
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="publish", description="Build a structured manuscript into a print PDF and an EPUB 3.")
@@ -83,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
             print(_where(getattr(args, "manuscript", Path(".")), d), file=sys.stderr)
         n = len(exc.diagnostics)
         print(f"{n} problem{'s' if n != 1 else ''} found; nothing was written.", file=sys.stderr)
+        if any(d.code.value[0] in "MNXE" for d in exc.diagnostics):
+            print(f"The manuscript format, each element and key with an example, and the codes: {FORMAT_DOC}", file=sys.stderr)
         return exc.exit_code
     except PublishError as exc:
         print(f"error: {exc}", file=sys.stderr)
