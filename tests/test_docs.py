@@ -31,6 +31,7 @@ def test_every_key_is_documented() -> None:
         *_keys(config.PERSON.schema),
         *_keys(config.PART_RANGE.schema),
     ]
+
     def documented(key: str) -> bool:
         name = re.escape(key.rsplit(".", 1)[-1])
         # In code (`margins.top`, `print.parts_recto`) or as a key of an example (`edition:`).

@@ -8,7 +8,7 @@ import zipfile
 
 from lxml import etree
 
-from .textutil import epub_documents
+from .textutil import assert_ace_passes, epub_documents
 
 NS = {
     "x": "http://www.w3.org/1999/xhtml",
@@ -97,16 +97,7 @@ def test_package_metadata(edition) -> None:
 
 
 def test_ace_no_violations(edition) -> None:
-    import pytest
-
-    from publish.checks import ace
-
-    missing = ace.available()
-    if missing:
-        pytest.skip(missing)
-    verdict, violations = ace.run(edition.epub)
-    assert [str(v) for v in violations] == []
-    assert verdict == "pass"
+    assert_ace_passes(edition.epub)
 
 
 def _opf(epub) -> etree._Element:

@@ -39,3 +39,12 @@ def test_latin_u_is_drawn_as_u(tmp_path: Path) -> None:
     # The test can fail: without the rule, Latin is drawn differently ("Devs qvi").
     assert latin_no_rule.tobytes() != english.tobytes(), "the font no longer has Latin forms: this test checks nothing"
     assert latin.tobytes() == english.tobytes()
+
+
+def test_text_is_read_in_normal_form_c(tmp_path) -> None:
+    from publish.diagnostics import Collector
+    from publish.parse.source import read_text
+
+    path = tmp_path / "a.md"
+    path.write_text("Ame\u0301lie, ne\u0301e a\u0300 Paris", encoding="utf-8")
+    assert read_text(path, "a.md", Collector()) == "Amélie, née à Paris"

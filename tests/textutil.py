@@ -52,3 +52,17 @@ def pdf_tokens(pdf: Path) -> Counter[str]:
         if end and start:
             found[end.group(1) + start.group(1)] += 1
     return found
+
+
+def assert_ace_passes(epub: Path) -> None:
+    """DAISY Ace's verdict on ``epub``: pass, with no violation (skipped where Ace is missing)."""
+    import pytest
+
+    from publish.checks import ace
+
+    missing = ace.available()
+    if missing:
+        pytest.skip(missing)
+    verdict, violations = ace.run(epub)
+    assert [str(v) for v in violations] == []
+    assert verdict == "pass"

@@ -57,7 +57,7 @@ PERSON = _map(
         "name": Field("str", "name as printed", required=True),
         "sort": Field("str", "sort form of the name (default: the name)", default=""),
         "kind": Field("choice", "person or organisation", default="person", choices=("person", "organisation")),
-        "dates": Field("str", "life dates as printed (\"c. 1100–1164\")", default=""),
+        "dates": Field("str", 'life dates as printed ("c. 1100–1164")', default=""),
         "note": Field("str", "a short note", default=""),
         "wikidata": Field("str", "Wikidata id (Q...)", default=""),
         "viaf": Field("str", "VIAF id", default=""),
@@ -252,15 +252,22 @@ LETTER: dict[str, Field] = {
     "to": Field("raw", "recipient: a mapping (person, organisation) or a list of them", required=True),
     "place": Field("str", "place of writing, if known", default=""),
     "place_as_written": Field("str", "the place as the letter writes it", default=""),
-    "date": Field("raw", "date of writing in EDTF (1947-07-12, 1947-07, 1130~, 1130/1134, ../1150, 11XX); leave out if undated", default=""),
+    "date": Field(
+        "raw", "date of writing in EDTF (1947-07-12, 1947-07, 1130~, 1130/1134, ../1150, 11XX); leave out if undated", default=""
+    ),
     "date_as_written": Field("str", "the date as the dateline writes it", default=""),
-    "sort": Field("raw", "a key ordering letters of the same date, or placing an undated letter (a number or an EDTF date)", default=""),
+    "sort": Field(
+        "raw", "a key ordering letters of the same date, or placing an undated letter (a number or an EDTF date)", default=""
+    ),
     "language": Field("str", "language of the letter (default: the book's)", default=""),
     "source": Field("str", "id of the source in book.yaml", default=""),
     "source_detail": Field("str", "where in the source: pages, folios, shelfmark", default=""),
     "notes": Field("dict", "note label -> series key (who wrote the note)", default={}, item=Field("str", "series")),
     "letter_notes": Field(
-        "dict", "notes on the whole letter, with no call in the text: label -> series key", default={}, item=Field("str", "series")
+        "dict",
+        "notes on the whole letter, with no call in the text: label -> series key",
+        default={},
+        item=Field("str", "series"),
     ),
 }
 

@@ -58,9 +58,7 @@ WORDS: dict[str, dict[str, str]] = {
 }
 
 # One side of an EDTF value at level 0/1: year (digits or X), month, day, qualifier.
-_SIDE = re.compile(
-    r"^(?P<y>\d{4}|\d{3}X|\d{2}XX)(?:-(?P<m>0[1-9]|1[0-2]|XX)(?:-(?P<d>0[1-9]|[12]\d|3[01]|XX))?)?(?P<q>[~?%])?$"
-)
+_SIDE = re.compile(r"^(?P<y>\d{4}|\d{3}X|\d{2}XX)(?:-(?P<m>0[1-9]|1[0-2]|XX)(?:-(?P<d>0[1-9]|[12]\d|3[01]|XX))?)?(?P<q>[~?%])?$")
 _EXPECTED = "for example 1947-07-12, 1947-07, 1947, 1130~, 1130?, 1130/1134, 1145-06/1145-08, ../1150, 1150/.., 11XX"
 
 
@@ -204,7 +202,21 @@ def _ordinal(n: int, lang: str) -> str:
 
 def _roman(n: int) -> str:
     out = ""
-    for value, digits in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+    for value, digits in (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
         while n >= value:
             out += digits
             n -= value
@@ -212,7 +224,7 @@ def _roman(n: int) -> str:
 
 
 def join_names(names: list[str], lang: str) -> str:
-    """"A", "A and B", "A, B and C" in the book's language (CLDR list patterns)."""
+    """ "A", "A and B", "A, B and C" in the book's language (CLDR list patterns)."""
     from babel.lists import format_list
 
     return format_list(names, locale=_locale(lang)) if names else ""

@@ -212,7 +212,18 @@ def _persons(root: Path, found: Collector) -> tuple[Person, ...]:
             found.error(Code.DUPLICATE_ID, loc, f"id `{p['id']}` is already used in persons.yaml; ids must be unique")
         seen.add(p["id"])
         out.append(
-            Person(p["id"], p["name"] or "", p["sort"] or p["name"] or "", loc, p["kind"], p["dates"], p["note"], p["wikidata"], p["viaf"], p["gnd"])
+            Person(
+                p["id"],
+                p["name"] or "",
+                p["sort"] or p["name"] or "",
+                loc,
+                p["kind"],
+                p["dates"],
+                p["note"],
+                p["wikidata"],
+                p["viaf"],
+                p["gnd"],
+            )
         )
     return tuple(out)
 
@@ -239,7 +250,11 @@ def _page(pr: dict[str, Any]) -> PageSpec:
 
 
 def _notes_with_series(
-    parsed: Any, series: dict[str, str], rel: str, found: Collector, whole: set[str] = frozenset()  # type: ignore[assignment]
+    parsed: Any,
+    series: dict[str, str],
+    rel: str,
+    found: Collector,
+    whole: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> tuple[Note, ...]:
     """The file's notes with who wrote them (its header's ``notes:``, and ``letter_notes:``
     for the notes on the whole letter, listed in ``whole``)."""

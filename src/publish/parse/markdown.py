@@ -262,12 +262,18 @@ class _Walker:
             if any(n in CONTAINERS for n in inside):
                 self.found.error(Code.PART_PLACE, loc, f"`::: {name}` inside `::: {self.part}`: close the first part with `:::`")
             elif any(n != "original" for n in inside):
-                self.found.error(Code.PART_PLACE, loc, f"`::: {name}` inside `::: {inside[-1]}`: letter parts go in the letter or in its original")
+                self.found.error(
+                    Code.PART_PLACE,
+                    loc,
+                    f"`::: {name}` inside `::: {inside[-1]}`: letter parts go in the letter or in its original",
+                )
             self.stack.append(_Open(name, loc, self.stack[-1].blocks if self.stack else self.top, name, a.get("lang", "")))
             return
         a = self.attrs(tok, "verse" if name == "verse" else "section")
         if name in ("headnote", "original") and inside:
-            self.found.error(Code.PART_PLACE, loc, f"`::: {name}` inside `::: {inside[-1]}`: it belongs at the letter's top level")
+            self.found.error(
+                Code.PART_PLACE, loc, f"`::: {name}` inside `::: {inside[-1]}`: it belongs at the letter's top level"
+            )
         elif self.verse is not None:
             self.found.error(Code.PART_PLACE, loc, f"`::: {name}` inside `::: verse`: verse holds only its lines")
         numbers = 0
@@ -275,7 +281,9 @@ class _Walker:
             if a["numbers"].isdigit() and int(a["numbers"]) > 0:
                 numbers = int(a["numbers"])
             else:
-                self.found.error(Code.BAD_ATTRIBUTE, loc, f"`numbers={a['numbers']}`: give a whole number, the interval of line numbers")
+                self.found.error(
+                    Code.BAD_ATTRIBUTE, loc, f"`numbers={a['numbers']}`: give a whole number, the interval of line numbers"
+                )
         self.stack.append(_Open(name, loc, [], self.part, a.get("lang", ""), numbers))
 
     def close_fence(self) -> None:

@@ -7,6 +7,7 @@ Problems become findings in the ``Collector``, never exceptions.
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,8 @@ _Loader.yaml_implicit_resolvers = {
 
 
 def read_text(path: Path, rel: str, found: Collector) -> str | None:
-    """Decode a manuscript file.  A BOM or CRLF endings are accepted and normalised."""
+    """Decode a manuscript file.  A BOM or CRLF endings are accepted and normalised, and the
+    text is put in Unicode normal form C."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -47,7 +49,9 @@ def read_text(path: Path, rel: str, found: Collector) -> str | None:
             f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8",
         )
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    # NFC: a letter written as base + combining mark is the same text as its precomposed
+    # form (search, emendations, hyphenation and the PDF's text layer agree).
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 class YamlSyntaxError(Exception):
