@@ -87,12 +87,12 @@ def test_contents_page_numbers_equal_landing_pages(edition) -> None:
     assert anchors is not None
     contents_page = pdf_pages(edition.pdf)[anchors["contents"]]
     book = edition.result.book
+    flat = " ".join(contents_page.split())  # an entry may wrap: its folio ends its last line
     for letter in book.letters:
         folio = labels[anchors[letter.id]]
-        entry = re.search(re.escape(letter.heading[:20]) + r".*?(\d+)\s*$", contents_page, re.M | re.S)
+        entry = re.search(re.escape(f"{letter.number}. {letter.heading}, {letter.date.text}") + r"[ .]*?(\d+)\b", flat)
         assert entry, letter.heading
-        line = next(ln for ln in contents_page.splitlines() if letter.date.text in ln)
-        assert line.rstrip().endswith(f" {folio}") or line.rstrip().endswith(f".{folio}"), (line, folio)
+        assert entry.group(1) == folio, (entry.group(0), folio)
     for division in book.front:
         folio = labels[anchors[division.id]]
         line = next(ln for ln in contents_page.splitlines() if ln.startswith(division.title))
