@@ -27,6 +27,7 @@ def make(scale: int, out: Path, source: Path = ROOT / "manuscript", new_page: bo
     text = book.read_text(encoding="utf-8")
     if parts and "  parts:" not in text:
         text = _edit(text, '  appendix: "Appendix"\n', '  appendix: "Appendix"\n  parts: year\n')
+        text = _edit(text, "  letters_new_page: false\n", "  letters_new_page: false\n  parts_recto: true\n")
     if new_page:
         text = _edit(text, "letters_new_page: false", "letters_new_page: true")
     book.write_text(text, encoding="utf-8")
