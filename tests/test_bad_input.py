@@ -120,7 +120,7 @@ def test_output_folder_not_writable(tmp_path: Path, capsys) -> None:
 def test_fetcher_refuses_network_and_outside_files(tmp_path: Path) -> None:
     from publish.writers.fetch import BoundedFetcher, RefusedResource
 
-    fetcher = BoundedFetcher([ROOT / "manuscript", ROOT / "styles"], ROOT / "styles")
+    fetcher = BoundedFetcher([ROOT / "manuscript", ROOT / "styles"], (ROOT / "styles",))
     with pytest.raises(RefusedResource, match="network"):
         fetcher.fetch("https://example.org/font.ttf")
     outside = tmp_path / "x.css"

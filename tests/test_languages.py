@@ -27,7 +27,7 @@ def _line_images(lang_attrs: list[str]) -> list:
         " p.plain:lang(la) { font-feature-settings: normal }</style></head>"
         f"<body>{paragraphs}</body></html>"
     )
-    fetcher = BoundedFetcher([styles], styles)
+    fetcher = BoundedFetcher([styles], (styles,))
     pdf = weasyprint.HTML(string=html, base_url=styles.resolve().as_uri() + "/", url_fetcher=fetcher).write_pdf()
     doc = pdfium.PdfDocument(pdf)
     # The line only: the folio below it sits left or right by the page's side.

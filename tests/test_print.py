@@ -93,7 +93,7 @@ def test_trim_size_and_margins_from_configuration(tmp_path: Path) -> None:
     from publish.render import environment, print_html
 
     book = load(ms)
-    css = print_html(book, environment(ROOT / "templates"), source_time(book))
+    css = print_html(book, environment((ROOT / "templates",)), source_time(book))
     assert "@page :left { margin-left: 12mm; margin-right: 25mm; }" in css
     assert "@page :right { margin-left: 25mm; margin-right: 12mm; }" in css
 

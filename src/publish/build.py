@@ -25,31 +25,36 @@ from .parse import parse_manuscript
 
 FORMATS = ("pdf", "epub", "html")
 PROFILES = ("digital", "print")
-PROJECT = Path(__file__).resolve().parents[2]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Paths:
     manuscript: Path
-    styles: Path
-    templates: Path
+    styles: tuple[Path, ...]  # looked up in order: the book's own, then the theme's (see theme.py)
+    templates: tuple[Path, ...]
     output: Path
 
     @classmethod
     def find(
         cls, manuscript: Path, output: Path | None = None, styles: Path | None = None, templates: Path | None = None
     ) -> Paths:
-        """Styles and templates: given, else beside the manuscript, else the project's."""
+        """Styles and templates: the folder given, then the book's own, then the theme's."""
+        from . import theme
 
-        def pick(name: str, given: Path | None) -> Path:
-            if given:
-                return given
-            for base in (manuscript, Path.cwd(), PROJECT):
-                if (base / name).is_dir():
-                    return base / name
-            return PROJECT / name
+        return cls(
+            manuscript, theme.layers("styles", manuscript, styles), theme.layers("templates", manuscript, templates), output or Path("output")
+        )
 
-        return cls(manuscript, pick("styles", styles), pick("templates", templates), output or Path("output"))
+    def style(self, name: str) -> Path:
+        """The stylesheet (or other file of the styles) called ``name``: the book's, else the theme's."""
+        from .theme import lookup
+
+        return lookup(self.styles, name)
+
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        """Every folder a build may read."""
+        return (self.manuscript, *self.styles, *self.templates)
 
 
 @dataclass
@@ -62,6 +67,7 @@ class Result:
     page_list: list[tuple[str, str]] = field(default_factory=list)  # EPUB page list: (folio, href)
     approximate_pages: list[str] = field(default_factory=list)  # folios whose marker is at a paragraph start
     skipped: bool = False  # nothing changed since the last build: nothing was rendered
+    staged: list[tuple[Path, Path]] = field(default_factory=list)  # (written beside, final name): see _stage
     report: dict[str, Any] = field(default_factory=dict)  # what changed since the last build
     rendered_docs: list[str] = field(default_factory=list)  # EPUB documents rendered (not from the cache)
     layout: str = ""  # how the PDF was laid out: units or single
@@ -114,10 +120,11 @@ def build(
     them (``writers/chunked.py``); ``single`` lays it out as one document (the
     reference the units are tested against); ``auto``: units when the correspondence
     has parts (see ``_worth_units``), else single."""
+    from . import fonts
     from .cache import BuildCache, inputs_key
     from .parse import source_revision
 
-    _check_output(paths.output)
+    fonts.ensure(step)
     cache = BuildCache(paths.output)
     options = {
         "formats": sorted(formats),
@@ -126,7 +133,7 @@ def build(
         "output": str(paths.output.resolve()),
         "layout": layout,
     }
-    key = inputs_key(paths.manuscript, paths.styles, paths.templates, options, source_revision(paths.manuscript.resolve()))
+    key = inputs_key(paths, options, source_revision(paths.manuscript.resolve()))
     last = cache.up_to_date(key)
     if last is not None:
         return Result(None, {Path(p).name: Path(p) for p in last["outputs"]}, skipped=True, report={"unchanged": True})
@@ -152,9 +159,32 @@ def _build(
     step("Step 1: reading the manuscript")
     found = Collector()
     book = load(paths.manuscript, found, strict)
+    _check_output(paths.output)  # created only once the manuscript is known to be valid
     if layout == "auto":
         layout = "units" if _worth_units(book) else "single"
     result = Result(book, layout=layout)
+    try:
+        return _build_set(book, paths, formats, strict, step, profiles, layout, cache, key, run, found, result)
+    finally:
+        _discard(result)  # whatever was not moved into place: a failed or refused build
+
+
+def _build_set(
+    book: Book,
+    paths: Paths,
+    formats: tuple[str, ...],
+    strict: bool,
+    step: Callable[[str], None],
+    profiles: tuple[str, ...],
+    layout: str,
+    cache: Any,
+    key: str,
+    run: Any,
+    found: Collector,
+    result: Result,
+) -> Result:
+    """Every output staged beside its place; all moved into place at the end, or none
+    (an error, or ``strict`` and a warning found while laying out)."""
     from concurrent.futures import ThreadPoolExecutor
 
     from .runners import unit_runner
@@ -175,6 +205,7 @@ def _build(
     result.warnings = found.items
     if strict and found.items:
         raise ManuscriptError(found.items)
+    _commit(result)
 
     from . import report
 
@@ -209,7 +240,7 @@ def _build_pdf(
         others = profiles[1:]
         from .cache import layout_salt
 
-        salt = layout_salt(paths.manuscript, paths.styles) if cache is not None else ""  # the same for every profile
+        salt = layout_salt(paths.manuscript, paths.styles, paths.output) if cache is not None else ""  # the same for every profile
         seeds = {p: _reset_again(book, paths, p, cache, salt) for p in profiles}
         with ProcessPoolExecutor(max_workers=len(others)) if others else _NoPool() as pool:
             futures = {p: pool.submit(_profile_pdf, book, paths, p, seed=seeds[p][0]) for p in others}
@@ -248,7 +279,7 @@ def _write_pdfs(book: Book, paths: Paths, outcomes: list[tuple[str, Any, list[An
     for profile, pdf, warnings in outcomes:
         found.items.extend(warnings)
         name = "pdf" if profile == "digital" else f"pdf-{profile}"
-        result.written[name] = _atomic(paths.output / pdf_name(book.meta.slug, profile), pdf.data)
+        result.written[name] = _stage(result, paths.output / pdf_name(book.meta.slug, profile), pdf.data)
     result.pages, result.anchors = outcomes[0][1].page_count, outcomes[0][1].anchors
 
 
@@ -277,7 +308,7 @@ def _build_pdf_units(
         with ThreadPoolExecutor(max_workers=len(profiles)) as threads:
             from .cache import layout_salt
 
-            salt = layout_salt(paths.manuscript, paths.styles)  # the same for every profile
+            salt = layout_salt(paths.manuscript, paths.styles, paths.output)  # the same for every profile
             futures = [threads.submit(_units_pdf, book, paths, p, run, cache, step, salt) for p in profiles]
             outcomes = [f.result() for f in futures]
         _write_pdfs(book, paths, [(p, o[0], o[2]) for p, o in zip(profiles, outcomes, strict=True)], found, result)
@@ -301,7 +332,7 @@ def _units_pdf(
     env = render.environment(paths.templates)
     html = render.print_html(book, env, source_time(book), profile)
     calls = tuple(_note_calls(book)) if book.settings.notes_print == "footnotes" else ()
-    allowed = (paths.manuscript, paths.styles, paths.templates)
+    allowed = paths.folders
 
     def job(doc: str, write: bool) -> chunked.UnitJob:
         return chunked.UnitJob(doc, profile, paths.styles, allowed, calls, write)
@@ -370,7 +401,7 @@ def _profile_pdf(
     found = Collector()
     env = render.environment(paths.templates)
     created = source_time(book)
-    fetcher = BoundedFetcher([paths.manuscript, paths.styles, paths.templates], paths.styles)
+    fetcher = BoundedFetcher(list(paths.folders), paths.styles)
     fixes = render.LayoutFixes(classes=tuple(sorted((seed or {}).items())))
     for passes in range(1, MAX_LAYOUTS + 1):
         layout = lay_out(render.print_html(book, env, created, profile, fixes), paths.styles, fetcher, found)
@@ -403,10 +434,10 @@ def _cover(book: Book, paths: Paths, cache: Any) -> bytes:
     from .writers.cover import cover_png
     from .writers.fetch import BoundedFetcher
 
-    cover_key = digest(tree_digest(paths.templates), tree_digest(paths.styles), book.meta)
+    cover_key = digest(tree_digest(*paths.templates), tree_digest(*paths.styles), book.meta)
     cover = cache.get("cover", cover_key)
     if cover is None:
-        fetcher = BoundedFetcher([paths.manuscript, paths.styles, paths.templates], paths.styles)
+        fetcher = BoundedFetcher(list(paths.folders), paths.styles)
         with ENGINE:
             cover = cover_png(book, render.environment(paths.templates), paths.styles, fetcher)
         cache.put("cover", cover_key, cover)
@@ -427,7 +458,7 @@ def _build_epub(book: Book, paths: Paths, first_pdf: Any, cache: Any, result: Re
     pages = paginate(book, first_pdf.starts, first_pdf.labels, first_pdf.anchors) if first_pdf else None
     epub_book = pages.book if pages else book
     marks = pages.marks if pages else {}
-    templates = tree_digest(paths.templates)
+    templates = tree_digest(*paths.templates)
 
     docs = render.epub_documents(epub_book, env, created, marks, cover_alt(book), cache=cache, templates_key=templates)
     result.rendered_docs = [d.name for d in docs if d.rendered]
@@ -435,10 +466,10 @@ def _build_epub(book: Book, paths: Paths, first_pdf: Any, cache: Any, result: Re
     result.page_list = pages.page_list if pages else []
     result.approximate_pages = pages.approximate if pages else []
     sheets = ("fonts.css", "base.css", "epub.css") if book.settings.epub_fonts else ("base.css", "epub.css")
-    css = {n: (paths.styles / n).read_bytes() for n in sheets}
+    css = {n: paths.style(n).read_bytes() for n in sheets}
     fonts = {name: path.read_bytes() for name, path in package_fonts().items()} if book.settings.epub_fonts else {}
     data = write_epub(book, docs, nav, css, fonts, created, cover, print_edition_id(book) if pages else "")
-    return _atomic(paths.output / f"{book.meta.slug}.epub", data)
+    return _stage(result, paths.output / f"{book.meta.slug}.epub", data)
 
 
 #: Layouts of one PDF at most: the first, one to re-set paragraphs hyphenated on more
@@ -485,18 +516,30 @@ def _check_output(folder: Path) -> None:
         raise OutputError(f"{folder}: cannot write the output folder ({exc.strerror}); choose another with -o") from exc
 
 
-def _atomic(target: Path, data: bytes) -> Path:
-    """Write ``data`` beside ``target`` and rename it into place."""
+def _stage(result: Result, target: Path, data: bytes) -> Path:
+    """Write ``data`` beside ``target`` (a hidden temporary file), to be moved into place
+    with the build's other outputs by ``_commit``."""
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    result.staged.append((Path(tmp), target))
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.chmod(tmp, 0o644)
     return target
+
+
+def _commit(result: Result) -> None:
+    """Move every staged output into place (renames in one folder: each is atomic)."""
+    for tmp, target in result.staged:
+        if tmp.is_dir() and target.exists():
+            shutil.rmtree(target)
+        os.replace(tmp, target)
+    result.staged.clear()
+
+
+def _discard(result: Result) -> None:
+    for tmp, _ in result.staged:
+        shutil.rmtree(tmp, ignore_errors=True) if tmp.is_dir() else tmp.unlink(missing_ok=True)
+    result.staged.clear()
 
 
 def _write_html(book: Book, paths: Paths, profile: str, fixes: Any, result: Result) -> None:
@@ -510,16 +553,10 @@ def _write_html(book: Book, paths: Paths, profile: str, fixes: Any, result: Resu
     styles, fonts = paths.styles, package_fonts()
     result.written["html"] = folder
     tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".tmp"))
-    try:
-        (tmp / (folder.name.removesuffix("-html") + ".html")).write_text(html, encoding="utf-8")
-        for css in sorted(styles.glob("*.css")):
-            shutil.copy2(css, tmp / css.name)
-        (tmp / "fonts").mkdir()
-        for name, path in fonts.items():
-            shutil.copy2(path, tmp / "fonts" / name)
-        if folder.exists():
-            shutil.rmtree(folder)
-        os.replace(tmp, folder)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    result.staged.append((tmp, folder))
+    (tmp / (folder.name.removesuffix("-html") + ".html")).write_text(html, encoding="utf-8")
+    for name in sorted({css.name for layer in styles for css in layer.glob("*.css")}):
+        shutil.copy2(paths.style(name), tmp / name)
+    (tmp / "fonts").mkdir()
+    for name, path in fonts.items():
+        shutil.copy2(path, tmp / "fonts" / name)

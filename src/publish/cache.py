@@ -32,15 +32,28 @@ ENGINES = (
 )
 
 
-def tree_digest(*folders: Path, suffixes: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> str:
+#: Folders that are never inputs: caches and version control (the revision is a key of its own).
+NOT_INPUTS = frozenset({".publish-cache", ".git", "__pycache__", ".venv"})
+
+
+def tree_digest(
+    *folders: Path, suffixes: tuple[str, ...] = (), exclude: tuple[str, ...] = (), skip: tuple[Path, ...] = ()
+) -> str:
     """A digest of every file under ``folders`` (relative names and bytes, sorted); only
-    those ending in ``suffixes`` if given, none ending in ``exclude``."""
+    those ending in ``suffixes`` if given, none ending in ``exclude``, none under a folder
+    of ``skip`` (the output folder, when it is inside the book's) or of ``NOT_INPUTS``."""
     digest = hashlib.sha256()
-    for folder in folders:
+    skip = tuple(s.resolve() for s in skip)
+    for index, folder in enumerate(folders):
         if not folder.exists():
             continue
+        digest.update(f"{index}\0".encode())
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             if (suffixes and path.suffix not in suffixes) or path.suffix in exclude:
+                continue
+            if NOT_INPUTS.intersection(path.relative_to(folder).parts[:-1]):
+                continue
+            if skip and any(path.resolve().is_relative_to(s) for s in skip):
                 continue
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
             digest.update(hashlib.sha256(path.read_bytes()).digest())
@@ -61,11 +74,12 @@ def _versions() -> str:
     return ";".join(versions)
 
 
-def inputs_key(manuscript: Path, styles: Path, templates: Path, options: Any, revision: str) -> str:
+def inputs_key(paths: Any, options: Any, revision: str) -> str:
+    """Everything a build's outputs depend on (``paths``: a ``build.Paths``)."""
     parts = [
-        tree_digest(manuscript),
-        tree_digest(styles),
-        tree_digest(templates),
+        tree_digest(paths.manuscript, skip=(paths.output,)),
+        tree_digest(*paths.styles),
+        tree_digest(*paths.templates),
         tree_digest(PACKAGE, suffixes=(".py",)),
         _versions(),
         json.dumps(options, sort_keys=True),
@@ -75,12 +89,12 @@ def inputs_key(manuscript: Path, styles: Path, templates: Path, options: Any, re
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def layout_salt(manuscript: Path, styles: Path) -> str:
+def layout_salt(manuscript: Path, styles: tuple[Path, ...], output: Path) -> str:
     """What a layout depends on beyond its HTML: the stylesheets and fonts (by name in
     the HTML), the manuscript's other files (images), the engines' and our code's versions."""
     parts = [
-        tree_digest(styles),
-        tree_digest(manuscript, exclude=(".md", ".yaml", ".yml")),
+        tree_digest(*styles),
+        tree_digest(manuscript, exclude=(".md", ".yaml", ".yml"), skip=(output,)),
         tree_digest(PACKAGE, suffixes=(".py",)),
         _versions(),
     ]

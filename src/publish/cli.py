@@ -1,8 +1,12 @@
-"""Command line: ``publish build`` and ``publish check``.
+"""Command line: ``publish new``, ``check``, ``build``, ``watch`` and ``proof``.
 
-The only module that turns errors into exit codes:
-0 success; 1 unexpected failure; 2 manuscript errors (or warnings with ``--strict``);
-3 the output folder cannot be written.
+The only module that turns errors into exit codes (docs/cli.md lists them):
+0 success; 1 an unexpected failure or a request that cannot be met; 2 manuscript errors
+(or warnings with ``--strict``), or a wrong command line (argparse's code); 3 the output
+folder cannot be written.
+
+A command that takes a book works on the folder given, else on the working folder if it
+holds a ``book.yaml``, else on ``manuscript/`` (a project laid out like this repository).
 """
 
 from __future__ import annotations
@@ -20,16 +24,39 @@ from .diagnostics import ManuscriptError, PublishError
 FORMAT_DOC = "docs/manuscript.md in the publish repository"
 
 
+def default_book() -> Path:
+    """The book a command works on when none is named."""
+    return Path(".") if Path("book.yaml").is_file() else Path("manuscript")
+
+
+BOOK_HELP = "the book's folder, holding book.yaml (default: the working folder if it holds one, else manuscript)"
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="publish", description="Build a structured manuscript into a print PDF and an EPUB 3.")
-    sub = p.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build", help="build the book into the output folder")
+    from . import __version__
+
+    p = argparse.ArgumentParser(
+        prog="publish",
+        description="Build a correspondence (letters in Markdown, book.yaml) into a print-ready PDF and an EPUB 3.",
+        epilog="Run `publish COMMAND --help` for a command's options.  The exit codes: 0 done; 1 an unexpected failure or "
+        "a wrong request (a folder that exists, a missing PDF); 2 the manuscript has errors (or warnings, with --strict), "
+        "or the command line is wrong; 3 the output folder cannot be written.",
+    )
+    p.add_argument("--version", action="version", version=f"publish {__version__}", help="print the version and exit")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    n = sub.add_parser("new", help="start a book: a folder with a starter correspondence that builds at once")
+    n.add_argument("folder", type=Path, help="the new book's folder (must not exist, or be empty)")
+    n.add_argument("--title", default="", help="the book's title (default: from the folder's name)")
+    n.add_argument("--language", default="en", help="the book's language, a BCP 47 tag (default: en)")
+    c = sub.add_parser("check", help="validate the manuscript without building anything")
+    c.add_argument("manuscript", nargs="?", type=Path, help=BOOK_HELP)
+    c.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 2)")
+    b = sub.add_parser("build", help="build the book's PDF and EPUB into the output folder")
     b.add_argument(
         "manuscript",
         nargs="*",
-        default=[Path("manuscript")],
         type=Path,
-        help="manuscript folder(s) (default: manuscript); several build in parallel",
+        help=BOOK_HELP + "; several build in parallel, each into <output>/<folder name>",
     )
     b.add_argument("-o", "--output", type=Path, default=Path("output"), help="output folder (default: output)")
     b.add_argument("--format", action="append", choices=("pdf", "epub", "html"), help="build only this format (repeatable)")
@@ -39,9 +66,9 @@ def _parser() -> argparse.ArgumentParser:
         choices=("digital", "print"),
         help="PDF profile (repeatable): digital = tagged PDF/UA-1, <slug>.pdf (default); print = PDF/X-4 with bleed, <slug>-print.pdf",
     )
-    b.add_argument("--styles", type=Path, help="styles folder (default: the manuscript's, else the project's)")
-    b.add_argument("--templates", type=Path, help="templates folder (default: the manuscript's, else the project's)")
-    b.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    b.add_argument("--styles", type=Path, help="a styles folder looked in first (before the book's styles/ and the theme's)")
+    b.add_argument("--templates", type=Path, help="a templates folder looked in first (before the book's templates/ and the theme's)")
+    b.add_argument("--strict", action="store_true", help="treat warnings as errors: exit 2 and write nothing")
     b.add_argument(
         "--layout",
         choices=("auto", "units", "single"),
@@ -54,26 +81,35 @@ def _parser() -> argparse.ArgumentParser:
         "--scheduler",
         help="with several manuscripts: 'local' (a Dask LocalCluster) or a Dask scheduler address; needs publish[dask]",
     )
+    w = sub.add_parser("watch", help="rebuild on save and serve a live HTML preview on localhost")
+    w.add_argument("manuscript", nargs="?", type=Path, help=BOOK_HELP)
+    w.add_argument("-o", "--output", type=Path, default=Path("output"), help="output folder (default: output)")
+    w.add_argument("--format", action="append", choices=("pdf", "epub", "html"), help="also rebuild these formats on each save")
+    w.add_argument("--port", type=int, default=8000, help="the preview's port on 127.0.0.1 (default 8000; 0: any free port)")
+    w.add_argument("--styles", type=Path, help="a styles folder looked in first")
+    w.add_argument("--templates", type=Path, help="a templates folder looked in first")
     pr = sub.add_parser("proof", help="render a PDF's pages to PNG and a contact sheet")
     pr.add_argument("pdf", type=Path, help="the PDF to proof")
     pr.add_argument("-o", "--output", type=Path, help="folder for the PNG files (default: <pdf>-proof)")
     pr.add_argument("--scale", type=float, default=1.5, help="pixels per PDF point (default 1.5)")
-    w = sub.add_parser("watch", help="rebuild on save and serve a live HTML preview on localhost")
-    w.add_argument("manuscript", nargs="?", default="manuscript", type=Path)
-    w.add_argument("-o", "--output", type=Path, default=Path("output"), help="output folder (default: output)")
-    w.add_argument("--format", action="append", choices=("pdf", "epub", "html"), help="also rebuild these formats on each save")
-    w.add_argument("--port", type=int, default=8000)
-    w.add_argument("--styles", type=Path)
-    w.add_argument("--templates", type=Path)
-    c = sub.add_parser("check", help="validate the manuscript without building")
-    c.add_argument("manuscript", nargs="?", default="manuscript", type=Path)
-    c.add_argument("--strict", action="store_true", help="treat warnings as errors")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if getattr(args, "manuscript", None) in (None, []):
+        book = default_book()
+        if not (book / "book.yaml").is_file():
+            print(
+                "error: no book.yaml in this folder, nor in manuscript/: name the book's folder "
+                "(publish build FOLDER), or start a book with `publish new FOLDER`",
+                file=sys.stderr,
+            )
+            return 2
+        args.manuscript = [book] if args.command == "build" else book
     try:
+        if args.command == "new":
+            return _new(args)
         if args.command == "check":
             return _check(args)
         if args.command == "proof":
@@ -98,6 +134,14 @@ def _where(manuscript: Path, d: object) -> str:
     """A finding, its path relative to the working folder (manuscript paths are stored relative to it)."""
     text = str(d)
     return text if text.startswith("/") else f"{manuscript}/{text}"
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .starter import new
+
+    written = new(args.folder, args.title, args.language)
+    print(f"wrote {len(written)} files into {args.folder}/; next: cd {args.folder} && publish build", flush=True)
+    return 0
 
 
 def _watch(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,7 +86,13 @@ LABELS = {
     "source": "Source",
     "sources": "Sources",
     "undated parts": "Undated letters",
+    "edited by": "Edited by",
+    "translated by": "Translated by",
 }
+
+#: Contributors named on the title page and the cover after the authors, by role (MARC
+#: relator code -> the key of ``LABELS`` that introduces them).
+CREDITED_ROLES = {"edt": "edited by", "trl": "translated by"}
 
 CREDIT = {
     "label": Field("str", "what the credit is for, as the source words it", required=True),
@@ -300,6 +307,9 @@ TRIMS: dict[str, tuple[str, ...]] = {
 }
 
 _TYPES = {"str": str, "int": int, "bool": bool, "date": dt.date}
+#: What stands in for a missing required collection (its error is reported): the readers
+#: of the data go on to find every other finding, and never iterate over None.
+_EMPTY = {"list": list, "dict": dict, "map": dict}
 
 
 def validate(
@@ -334,7 +344,7 @@ def validate(
             if key not in data or data[key] is None:
                 if sub.required:
                     found.error(Code.MISSING_KEY, loc(path), f"missing required key `{key}` ({sub.doc})")
-                out[key] = sub.default
+                out[key] = _EMPTY.get(sub.kind, lambda: None)() if sub.default is None else sub.default
             else:
                 out[key] = validate(data[key], sub, lines, rel, found, path + (key,))
         return out
@@ -376,3 +386,51 @@ def validate(
 def top(schema: dict[str, Field]) -> Field:
     """The schema of a whole file whose top level is a mapping."""
     return Field("map", "the file", schema=schema)
+
+
+#: The files whose schemas the configuration reference lists, in its order.
+FILES = (
+    ("book.yaml", "The book's metadata and build settings, at the top of the book's folder.", BOOK),
+    ("Letter header", "The YAML header (between `---` lines) of each file in `letters/` and `appendix/`.", LETTER),
+    ("Division header", "The YAML header of each file in `front/` (introduction, note on the text).", DIVISION),
+    ("persons.yaml", "The register of persons and organisations: a list of entries.", PERSON.schema),
+    ("emendations.yaml", "The corrections of the sources, on record: a list of entries.", EMENDATION.schema),
+    ("A part by range", "An item of `divisions.parts` in book.yaml when it is a list.", PART_RANGE.schema),
+)
+
+
+def reference() -> str:
+    """docs/configuration.md: every key of every schema, from the schemas themselves
+    (``python -m publish.config > docs/configuration.md``; a test fails when it drifts)."""
+    out = [
+        "# Configuration reference",
+        "",
+        "Generated from the schemas in `src/publish/config.py` by `python -m publish.config`;",
+        "do not edit by hand.  The format, with an example of every element: [manuscript.md](manuscript.md).",
+        "",
+    ]
+    for title, intro, schema in FILES:
+        out += [f"## {title}", "", intro, "", "| key | type | required | default | meaning |", "|---|---|---|---|---|"]
+        out += _rows(schema, "")
+        out.append("")
+    return "\n".join(out)
+
+
+def _rows(schema: dict[str, Field], prefix: str) -> list[str]:
+    rows = []
+    for key, f in schema.items():
+        kind = f"one of {', '.join(f.choices)}" if f.kind == "choice" else {"raw": "see meaning"}.get(f.kind, f.kind)
+        if f.kind in ("list", "dict") and f.item is not None and f.item.kind == "map":
+            kind = f"{f.kind} of mappings"
+        default = "" if f.required or f.kind == "map" else f"`{json.dumps(f.default, ensure_ascii=False)}`".replace("|", "\\|")
+        doc = f.doc.replace("|", "\\|")
+        rows.append(f"| `{prefix}{key}` | {kind} | {'yes' if f.required else ''} | {default} | {doc} |")
+        if f.kind == "map":
+            rows += _rows(f.schema, f"{prefix}{key}.")
+        elif f.kind in ("list", "dict") and f.item is not None and f.item.kind == "map":
+            rows += _rows(f.item.schema, f"{prefix}{key}{'[].' if f.kind == 'list' else '.<key>.'}")
+    return rows
+
+
+if __name__ == "__main__":
+    print(reference(), end="")

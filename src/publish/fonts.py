@@ -6,18 +6,20 @@ one per face, by file name.
 
 Why static instances: WeasyPrint turns a variable font into a static one each time it
 writes a PDF (fontTools' instancer, about 0.2 s a face), so a book laid out in units paid
-that once per unit and the EPUB's cover once more.  ``python -m publish.fonts`` (run by
-``make setup``) makes each face once per environment with the same instancer, into
-``<venv>/share/publish-fonts/<versions>/``; they are also the faces the EPUB
-embeds (many reading systems cannot apply a weight axis).  Without them (a bare ``pip
-install``), each face's name is served by the variable font itself, which WeasyPrint sets
-at the face's weight: the same pages, slower writes.
+that once per unit and the EPUB's cover once more.  The first build on a machine makes
+each face once with the same instancer (``ensure``, with a progress line; ``python -m
+publish.fonts`` does it ahead, as ``make setup`` does) into the per-user cache
+(platformdirs: ``~/.cache/publish/fonts/<versions>/`` on Linux; ``PUBLISH_FONT_CACHE``
+names another folder); they are also the faces the EPUB embeds (many reading systems
+cannot apply a weight axis).  Where that folder cannot be written, each face's name is
+served by the variable font itself, which WeasyPrint sets at the face's weight: the same
+pages, slower writes, a larger EPUB.
 """
 
 from __future__ import annotations
 
-import sys
 from importlib import metadata
+from collections.abc import Callable
 from pathlib import Path
 
 #: Face file name -> (the package's variable font, weight).
@@ -33,8 +35,15 @@ PACKAGE = "fontpkg-eb-garamond"
 def instances_dir() -> Path:
     """Where the instances are: by the versions of the font package and of the
     instancer (fontTools) that made them."""
+    import os
+
     versions = f"{metadata.version(PACKAGE)}-fonttools-{metadata.version('fonttools')}"
-    return Path(sys.prefix) / "share" / "publish-fonts" / versions
+    given = os.environ.get("PUBLISH_FONT_CACHE")
+    if given:
+        return Path(given) / versions
+    import platformdirs
+
+    return platformdirs.user_cache_path("publish") / "fonts" / versions
 
 
 def _variable(name: str) -> Path:
@@ -91,6 +100,21 @@ def make_instance(name: str) -> Path:
     finally:
         Path(tmp).unlink(missing_ok=True)
     return target
+
+
+def ensure(say: Callable[[str], None] = lambda s: None) -> None:
+    """Make the faces' static instances if they are missing (the first build on a
+    machine: a few seconds).  A cache that cannot be written is not an error: the
+    variable fonts serve the faces (see above)."""
+    todo = missing()
+    if not todo:
+        return
+    say(f"making the fonts' static faces, once for this machine, into {instances_dir()}")
+    try:
+        for name in todo:
+            make_instance(name)
+    except OSError as exc:
+        say(f"note: could not write the static faces ({exc.strerror}); the variable fonts serve them")
 
 
 def main() -> None:

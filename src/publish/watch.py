@@ -110,7 +110,7 @@ def watch_loop(
     """Rebuild whenever a file of the manuscript, styles or templates changes."""
     import watchfiles
 
-    folders = [str(p) for p in (preview.paths.manuscript, preview.paths.styles, preview.paths.templates) if p.exists()]
+    folders = [str(p) for p in preview.paths.folders if p.exists()]
     for _changes in watchfiles.watch(*folders, stop_event=stop, debounce=300, rust_timeout=500):
         preview.rebuild()
         on_build(preview)

@@ -35,9 +35,13 @@ class Document:
     rendered: bool = True  # False: taken from the build cache
 
 
-def environment(templates: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates)),
+def environment(templates: tuple[Path, ...]) -> jinja2.Environment:
+    """The templates, looked up in ``templates`` in order (the book's, then the theme's),
+    run in Jinja's immutable sandbox: a template reads the model, never Python's internals."""
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    env = ImmutableSandboxedEnvironment(
+        loader=jinja2.FileSystemLoader([str(t) for t in templates]),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         trim_blocks=True,
@@ -47,9 +51,23 @@ def environment(templates: Path) -> jinja2.Environment:
     env.filters["longdate"] = long_date
     env.filters["verse_lines"] = verse_lines
     env.globals["running_head"] = running_head
+    env.globals["role_credits"] = role_credits
     env.globals["notes_first_called_in"] = notes_first_called_in
     env.globals["endnotes_doc"] = ENDNOTES_DOC
     return env
+
+
+def role_credits(book: Any) -> list[tuple[str, str]]:
+    """The title page's and cover's lines after the authors: (role, "Edited by A and B"),
+    for each role of ``config.CREDITED_ROLES`` someone has; labels from ``book.yaml``."""
+    from ..config import CREDITED_ROLES
+
+    lines = []
+    for role, key in CREDITED_ROLES.items():
+        names = [c.name for c in book.meta.by_role(role)]
+        if names:
+            lines.append((role, f"{book.settings.label(key)} {join_names(names, book.meta.language)}"))
+    return lines
 
 
 def running_head(letter: Any, lang: str) -> str:

@@ -46,7 +46,7 @@ MAX_FIXES = 5
 class UnitJob:
     html: str
     profile: str
-    styles: Path
+    styles: tuple[Path, ...]
     allowed: tuple[Path, ...]
     note_calls: tuple[tuple[str, str], ...]  # (paragraph id, note id) of each note's first call
     write: bool = True  # False: laid out for its page count only

@@ -15,12 +15,14 @@ from ..model import Book
 WIDTH_PX = 1200
 
 
-def cover_png(book: Book, env: Any, styles: Path, fetcher: Any) -> bytes:
+def cover_png(book: Book, env: Any, styles: tuple[Path, ...], fetcher: Any) -> bytes:
     import pypdfium2 as pdfium
     import weasyprint
 
+    from . import fetch
+
     html = env.get_template("epub/cover.html.j2").render(book=book, meta=book.meta)
-    pdf = weasyprint.HTML(string=html, base_url=styles.resolve().as_uri() + "/", url_fetcher=fetcher).write_pdf()
+    pdf = weasyprint.HTML(string=html, base_url=fetch.base_url(styles), url_fetcher=fetcher).write_pdf()
     doc = pdfium.PdfDocument(pdf)
     try:
         page = doc[0]

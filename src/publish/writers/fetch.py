@@ -1,7 +1,9 @@
 """The only way WeasyPrint reads files: a URL fetcher that enforces the build's bounds.
 
 A build reads nothing outside the manuscript, styles and templates folders, and never
-the network.  Two kinds of file come from the project's declared dependencies instead
+the network.  The styles are layers (the book's own ``styles/``, then the theme's, see
+``theme.py``) seen as one folder, the theme's: a URL under it is served from the first
+layer that has the file, so a book's stylesheet replaces the theme's of the same name.  Two kinds of file come from the project's declared dependencies instead
 of ``styles/``, each served under a ``styles/`` name so the stylesheets stay plain CSS:
 fonts under ``styles/fonts/`` from the PyPI font package (fontpkg-eb-garamond, see
 ``fonts.py``), so the system's fonts can never stand in, and ICC profiles under
@@ -45,10 +47,11 @@ class RefusedResource(FatalURLFetchingError):
 
 
 class BoundedFetcher(URLFetcher):
-    def __init__(self, roots: list[Path], styles: Path):
+    def __init__(self, roots: list[Path], styles: tuple[Path, ...]):
         super().__init__()
         self.roots = [r.resolve() for r in roots]
-        styles = styles.resolve()
+        self.layers = tuple(s.resolve() for s in styles)
+        styles = self.layers[-1]  # the base URL of the stylesheets (see base_url)
         self.provided = {
             styles / "fonts": (package_fonts(), "an installed font package"),
             styles / "icc": (system_icc(), f"{SYSTEM_ICC} (Debian's libgs-common)"),
@@ -59,6 +62,9 @@ class BoundedFetcher(URLFetcher):
         if parts.scheme != "file":
             raise RefusedResource(url, "the build reads no network or non-file resource")
         path = Path(url2pathname(parts.path)).resolve()
+        if path.is_relative_to(self.layers[-1]):
+            relative = path.relative_to(self.layers[-1])
+            path = next((layer / relative for layer in self.layers if (layer / relative).is_file()), path)
         if path.parent in self.provided and not path.exists():
             files, where = self.provided[path.parent]
             if path.name in files:
@@ -73,4 +79,12 @@ class BoundedFetcher(URLFetcher):
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
         path = self.resolve(url.split("#")[0])
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(path.as_uri(), path.read_bytes(), headers={"Content-Type": kind})
+        # Served under the URL asked for: a book's stylesheet names its fonts and images
+        # relative to the styles folder, like the theme's.
+        return URLFetcherResponse(url, path.read_bytes(), headers={"Content-Type": kind})
+
+
+def base_url(styles: tuple[Path, ...]) -> str:
+    """The base URL of the print HTML and its stylesheets: the theme's styles folder
+    (whose names ``BoundedFetcher`` serves from the first layer that has them)."""
+    return styles[-1].resolve().as_uri() + "/"

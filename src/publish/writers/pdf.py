@@ -58,10 +58,10 @@ class PageStart:
 class _WeasyLog(logging.Handler):
     """Routes WeasyPrint's warnings (ignored CSS, missing fonts) into our findings."""
 
-    def __init__(self, found: Collector, styles: Path):
+    def __init__(self, found: Collector, styles: tuple[Path, ...]):
         super().__init__(logging.WARNING)
         self.found = found
-        self.styles = styles.resolve()
+        self.styles = styles[0].resolve()
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
@@ -70,20 +70,21 @@ class _WeasyLog(logging.Handler):
         self.found.warning(Code.ENGINE_WARNING, Loc(str(self.styles)), f"WeasyPrint: {message}")
 
 
-def lay_out(html: str, styles: Path, fetcher: BoundedFetcher, found: Collector, main_id: str = "letters") -> PdfResult:
+def lay_out(html: str, styles: tuple[Path, ...], fetcher: BoundedFetcher, found: Collector, main_id: str = "letters") -> PdfResult:
     """Lay the HTML out (no PDF written yet): where everything lands, page by page."""
     import weasyprint
 
+    from . import fetch
     from .fetch import RefusedResource
 
     logger = logging.getLogger("weasyprint")
     handler = _WeasyLog(found, styles)
     logger.addHandler(handler)
     try:
-        document = weasyprint.HTML(string=html, base_url=styles.resolve().as_uri() + "/", url_fetcher=fetcher).render()
+        document = weasyprint.HTML(string=html, base_url=fetch.base_url(styles), url_fetcher=fetcher).render()
     except RefusedResource as exc:
         refused = Collector()
-        refused.error(Code.RESOURCE_REFUSED, Loc(str(styles.resolve())), f"the stylesheets ask for {exc.url}: {exc.why}")
+        refused.error(Code.RESOURCE_REFUSED, Loc(str(styles[0].resolve())), f"the stylesheets ask for {exc.url}: {exc.why}")
         raise ManuscriptError(refused.items) from exc
     finally:
         logger.removeHandler(handler)
@@ -107,7 +108,7 @@ def folio_labels(count: int, main_start: int) -> list[str]:
     return [number2lowercase_roman_numeral(i + 1) if i < main_start else str(i - main_start + 1) for i in range(count)]
 
 
-def write(layout: PdfResult, profile: str, identifier: str, styles: Path, found: Collector) -> bytes:
+def write(layout: PdfResult, profile: str, identifier: str, styles: tuple[Path, ...], found: Collector) -> bytes:
     """The laid-out document as PDF bytes in ``profile``, with page labels and fixed ids
     (pikepdf, as the stitched PDF of layout units: see ``stitch.finish``)."""
     import pikepdf
