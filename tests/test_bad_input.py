@@ -96,7 +96,14 @@ def test_findings_are_reported_together(manuscript_copy: Path, previous: Path, c
     _edit(manuscript_copy / "letters" / "02-sedova-1947-01-28.md", "(#uc-1946-12-16)", "(#no-such-letter)")
     _edit(manuscript_copy / "letters" / "03-uc-1947-02-20.md", "date: 1947-02-20", "date: 1947-02-30")
     _fails(
-        manuscript_copy, previous, capsys, "book.yaml:5", "letters/01-uc-1946-12-16.md:9", "X001", "03-uc-1947-02-20.md:10", "4 problems found"
+        manuscript_copy,
+        previous,
+        capsys,
+        "book.yaml:5",
+        "letters/01-uc-1946-12-16.md:9",
+        "X001",
+        "03-uc-1947-02-20.md:10",
+        "4 problems found",
     )
 
 

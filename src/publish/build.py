@@ -42,7 +42,10 @@ class Paths:
         from . import theme
 
         return cls(
-            manuscript, theme.layers("styles", manuscript, styles), theme.layers("templates", manuscript, templates), output or Path("output")
+            manuscript,
+            theme.layers("styles", manuscript, styles),
+            theme.layers("templates", manuscript, templates),
+            output or Path("output"),
         )
 
     def style(self, name: str) -> Path:
@@ -240,7 +243,9 @@ def _build_pdf(
         others = profiles[1:]
         from .cache import layout_salt
 
-        salt = layout_salt(paths.manuscript, paths.styles, paths.output) if cache is not None else ""  # the same for every profile
+        salt = (
+            layout_salt(paths.manuscript, paths.styles, paths.output) if cache is not None else ""
+        )  # the same for every profile
         seeds = {p: _reset_again(book, paths, p, cache, salt) for p in profiles}
         with ProcessPoolExecutor(max_workers=len(others)) if others else _NoPool() as pool:
             futures = {p: pool.submit(_profile_pdf, book, paths, p, seed=seeds[p][0]) for p in others}

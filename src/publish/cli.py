@@ -67,7 +67,9 @@ def _parser() -> argparse.ArgumentParser:
         help="PDF profile (repeatable): digital = tagged PDF/UA-1, <slug>.pdf (default); print = PDF/X-4 with bleed, <slug>-print.pdf",
     )
     b.add_argument("--styles", type=Path, help="a styles folder looked in first (before the book's styles/ and the theme's)")
-    b.add_argument("--templates", type=Path, help="a templates folder looked in first (before the book's templates/ and the theme's)")
+    b.add_argument(
+        "--templates", type=Path, help="a templates folder looked in first (before the book's templates/ and the theme's)"
+    )
     b.add_argument("--strict", action="store_true", help="treat warnings as errors: exit 2 and write nothing")
     b.add_argument(
         "--layout",

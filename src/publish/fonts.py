@@ -18,8 +18,8 @@ pages, slower writes, a larger EPUB.
 
 from __future__ import annotations
 
-from importlib import metadata
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 
 #: Face file name -> (the package's variable font, weight).

@@ -39,7 +39,9 @@ def new(target: Path, title: str = "", language: str = "en") -> list[Path]:
     name = target.resolve().name
     values = {
         "slug": slug_of(name),
-        "title": json.dumps(title or name.replace("-", " ").replace("_", " ").strip().capitalize() or "Letters", ensure_ascii=False),
+        "title": json.dumps(
+            title or name.replace("-", " ").replace("_", " ").strip().capitalize() or "Letters", ensure_ascii=False
+        ),
         "language": language,
         "uuid": uuid.uuid4(),
         "date": dt.date.today().isoformat(),

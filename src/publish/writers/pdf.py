@@ -70,7 +70,9 @@ class _WeasyLog(logging.Handler):
         self.found.warning(Code.ENGINE_WARNING, Loc(str(self.styles)), f"WeasyPrint: {message}")
 
 
-def lay_out(html: str, styles: tuple[Path, ...], fetcher: BoundedFetcher, found: Collector, main_id: str = "letters") -> PdfResult:
+def lay_out(
+    html: str, styles: tuple[Path, ...], fetcher: BoundedFetcher, found: Collector, main_id: str = "letters"
+) -> PdfResult:
     """Lay the HTML out (no PDF written yet): where everything lands, page by page."""
     import weasyprint
 
