@@ -48,7 +48,7 @@ def build_into(
     from publish.build import Paths, build, load
 
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
-    paths = Paths.find(manuscript, out, ROOT / "styles", ROOT / "templates")
+    paths = Paths.find(manuscript, out)  # the theme, as an installed publish finds it
     result = build(paths, formats, profiles=profiles, layout=layout)
     slug = (result.book or load(manuscript)).meta.slug
     return Built(out, out / f"{slug}.pdf", out / f"{slug}.epub", out / f"{slug}-html" / f"{slug}.html", result)

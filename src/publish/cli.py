@@ -99,7 +99,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if getattr(args, "manuscript", None) in (None, []):
+    if args.command in ("build", "check", "watch") and args.manuscript in (None, []):
         book = default_book()
         if not (book / "book.yaml").is_file():
             print(

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
 
 from ..dates import join_names, long_date
 from ..diagnostics import Code, Collector, ManuscriptError
@@ -102,7 +103,8 @@ def notes_first_called_in(block: Any, item: Any) -> list[Any]:
     return [note for i in ids for note in item.notes if note.id == i]
 
 
-def _render(env: jinja2.Environment, name: str, **ctx: Any) -> str:
+def render_template(env: jinja2.Environment, name: str, **ctx: Any) -> str:
+    """Template ``name`` rendered; a template's error is a finding with its file and line."""
     try:
         return env.get_template(name).render(**ctx)
     except jinja2.TemplateSyntaxError as exc:
@@ -112,6 +114,9 @@ def _render(env: jinja2.Environment, name: str, **ctx: Any) -> str:
         raise ManuscriptError(
             [_finding(line[0] or name, line[1], f"the template refers to a missing value: {exc.message}")]
         ) from exc
+    except SecurityError as exc:  # the sandbox: a template may read the model, nothing else
+        line = _template_line(exc, env)
+        raise ManuscriptError([_finding(line[0] or name, line[1], f"the template reaches outside the book: {exc}")]) from exc
 
 
 def _template_line(exc: BaseException, env: jinja2.Environment) -> tuple[str, int]:
@@ -159,7 +164,7 @@ def print_html(
     """``profile``: digital or print; ``fixes``: learnt from an earlier layout."""
     ctx = context(book, created)
     ctx.update(profile=profile, endnote_heads=dict(fixes.endnote_heads), layout_classes=dict(fixes.classes))
-    return _render(env, "pdf/book.html.j2", **ctx)
+    return render_template(env, "pdf/book.html.j2", **ctx)
 
 
 def epub_documents(
@@ -192,7 +197,7 @@ def epub_documents(
         key = digest(templates_key, doc, template, created, *inputs) if cache is not None else ""
         cached = cache.get("xhtml", key) if cache is not None else None
         if cached is None:
-            html = _render(env, template, **extra, **ctx)
+            html = render_template(env, template, **extra, **ctx)
             if cache is not None:
                 cache.put("xhtml", key, html.encode("utf-8"))
         else:
@@ -272,4 +277,4 @@ def epub_nav(
 ) -> str:
     ctx = context(book, created)
     ctx.update(docs=docs, page_list=list(page_list), page_marks=page_marks or {})
-    return _render(env, "epub/nav.xhtml.j2", **ctx)
+    return render_template(env, "epub/nav.xhtml.j2", **ctx)

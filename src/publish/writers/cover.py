@@ -19,9 +19,10 @@ def cover_png(book: Book, env: Any, styles: tuple[Path, ...], fetcher: Any) -> b
     import pypdfium2 as pdfium
     import weasyprint
 
+    from ..render import render_template
     from . import fetch
 
-    html = env.get_template("epub/cover.html.j2").render(book=book, meta=book.meta)
+    html = render_template(env, "epub/cover.html.j2", book=book, meta=book.meta)
     pdf = weasyprint.HTML(string=html, base_url=fetch.base_url(styles), url_fetcher=fetcher).write_pdf()
     doc = pdfium.PdfDocument(pdf)
     try:
