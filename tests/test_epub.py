@@ -205,3 +205,19 @@ def test_cover_image_page_and_landmarks(edition) -> None:
     nav = epub_documents(edition.epub)["EPUB/nav.xhtml"]
     landmarks = nav.xpath("//x:nav[@epub:type='landmarks']//x:a/@epub:type", namespaces=NS)
     assert landmarks[:4] == ["cover", "titlepage", "toc", "frontmatter"] and "bodymatter" in landmarks
+
+
+def test_the_fonts_travel_with_their_licence(edition) -> None:
+    """The OFL asks that the licence accompany the font: beside the faces in the EPUB,
+    and named in the colophon of both formats."""
+    from publish.fonts import NOTICE, licence
+
+    from .textutil import epub_text, pdf_pages
+
+    with zipfile.ZipFile(edition.epub) as z:
+        names = z.namelist()
+        assert [n for n in names if n.endswith(".ttf")], "the edition embeds its faces"
+        assert z.read("EPUB/css/fonts/OFL.txt") == licence().read_bytes()
+    assert b"SIL OPEN FONT LICENSE VERSION 1.1" in licence().read_bytes().upper()
+    assert NOTICE in epub_text(edition.epub)
+    assert "SIL Open Font License 1.1" in " ".join(" ".join(pdf_pages(edition.pdf)).split())

@@ -292,3 +292,38 @@ def test_templates_are_sandboxed(tmp_path: Path, capsys) -> None:
     assert "titlepage.xhtml.j2" in err
     assert not (tmp_path / "out" / "book.epub").exists()
     shutil.rmtree(tmp_path / "out", ignore_errors=True)
+
+
+def test_progress_hears_every_page_and_plain_lines_are_throttled(capsys) -> None:
+    from publish import theme
+    from publish.cli import PlainProgress
+    from publish.diagnostics import Collector
+    from publish.writers.fetch import BoundedFetcher
+    from publish.writers.pdf import lay_out
+
+    styles = (theme.folder("styles"),)
+    html = "<html><body>" + "".join('<p style="break-after: page">x</p>' for _ in range(3)) + "</body></html>"
+    pages: list[int] = []
+    layout = lay_out(html, styles, BoundedFetcher(list(styles), styles), Collector(), on_page=pages.append)
+    assert pages == list(range(1, layout.page_count + 1)) and layout.page_count == 3
+    plain = PlainProgress()
+    for n in range(1, 121):
+        plain(f"laying out the PDF (digital): page {n}")
+    plain("Step 4: packaging the EPUB")
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [
+        "laying out the PDF (digital): page 1",
+        "laying out the PDF (digital): page 50",
+        "laying out the PDF (digital): page 100",
+        "Step 4: packaging the EPUB",
+    ]
+
+
+def test_a_missing_cmyk_profile_names_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    book = _starter(tmp_path)
+    monkeypatch.setenv("PUBLISH_ICC_DIR", str(tmp_path / "no-profiles"))
+    code = main(["build", str(book), "-o", str(tmp_path / "out"), "--format", "pdf", "--profile", "print"])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert "R001" in err and "libgs-common" in err and "PUBLISH_ICC_DIR" in err
+    assert not (tmp_path / "out" / "book-print.pdf").exists()

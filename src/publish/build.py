@@ -250,7 +250,8 @@ def _build_pdf(
         with ProcessPoolExecutor(max_workers=len(others)) if others else _NoPool() as pool:
             futures = {p: pool.submit(_profile_pdf, book, paths, p, seed=seeds[p][0]) for p in others}
             step(f"Step 2: laying out the PDF, {profiles[0]} profile (WeasyPrint)")
-            first_pdf, fixes, warnings = _profile_pdf(book, paths, profiles[0], step, seeds[profiles[0]][0])
+            expected = len(cache.last().get("state", {}).get("pages", ())) if cache is not None else 0
+            first_pdf, fixes, warnings = _profile_pdf(book, paths, profiles[0], step, seeds[profiles[0]][0], expected)
             done = {profiles[0]: (first_pdf, fixes, warnings)} | {p: f.result() for p, f in futures.items()}
         for profile, (pdf, learnt, _) in done.items():
             seeds[profile][1](learnt)
@@ -394,11 +395,17 @@ def _reset_again(book: Book, paths: Paths, profile: str, cache: Any, salt: str) 
 
 
 def _profile_pdf(
-    book: Book, paths: Paths, profile: str, step: Callable[[str], None] = lambda s: None, seed: dict[str, str] | None = None
+    book: Book,
+    paths: Paths,
+    profile: str,
+    step: Callable[[str], None] = lambda s: None,
+    seed: dict[str, str] | None = None,
+    expected: int = 0,
 ) -> tuple[Any, Any, list[Any]]:
     """Lay out until the layout teaches nothing new (see ``render.LayoutFixes``), then
     write the PDF once.  ``seed``: classes to start from (see ``_reset_again``).  Runs
-    in the main process or in a worker."""
+    in the main process or in a worker.  ``step`` hears of each page laid out
+    (``expected``: the last build's page count, for an estimate)."""
     from . import render
     from .writers.fetch import BoundedFetcher
     from .writers.pdf import lay_out, write
@@ -408,8 +415,22 @@ def _profile_pdf(
     created = source_time(book)
     fetcher = BoundedFetcher(list(paths.folders), paths.styles)
     fixes = render.LayoutFixes(classes=tuple(sorted((seed or {}).items())))
+    started = [0.0]
+
+    def on_page(n: int) -> None:
+        import time
+
+        now = time.perf_counter()
+        if n == 1:
+            started[0] = now
+        left = ""
+        if expected > n > 1:
+            left = f" of about {expected}, about {(now - started[0]) / (n - 1) * (expected - n):.0f} s left"
+        step(f"laying out the PDF ({profile}): page {n}{left}")
+
     for passes in range(1, MAX_LAYOUTS + 1):
-        layout = lay_out(render.print_html(book, env, created, profile, fixes), paths.styles, fetcher, found)
+        html = render.print_html(book, env, created, profile, fixes)
+        layout = lay_out(html, paths.styles, fetcher, found, on_page=on_page)
         layout.passes = passes
         learnt = _learn(book, layout, fixes)
         if learnt == fixes:
@@ -472,7 +493,11 @@ def _build_epub(book: Book, paths: Paths, first_pdf: Any, cache: Any, result: Re
     result.approximate_pages = pages.approximate if pages else []
     sheets = ("fonts.css", "base.css", "epub.css") if book.settings.epub_fonts else ("base.css", "epub.css")
     css = {n: paths.style(n).read_bytes() for n in sheets}
-    fonts = {name: path.read_bytes() for name, path in package_fonts().items()} if book.settings.epub_fonts else {}
+    fonts = {}
+    if book.settings.epub_fonts:
+        from .fonts import licence
+
+        fonts = {name: path.read_bytes() for name, path in package_fonts().items()} | {"OFL.txt": licence().read_bytes()}
     data = write_epub(book, docs, nav, css, fonts, created, cover, print_edition_id(book) if pages else "")
     return _stage(result, paths.output / f"{book.meta.slug}.epub", data)
 

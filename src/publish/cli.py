@@ -211,6 +211,25 @@ def _catalogue(args: argparse.Namespace) -> int:
     return max((o.exit_code for o in outcomes), default=0)
 
 
+class PlainProgress:
+    """Progress as plain lines (CI, logs): every step, and the pages laid out every
+    ``EVERY`` pages or ``SECONDS`` seconds, whichever comes first."""
+
+    EVERY, SECONDS = 50, 5.0
+
+    def __init__(self) -> None:
+        self.last = 0.0
+
+    def __call__(self, message: str) -> None:
+        if ": page " in message:
+            now = time.monotonic()
+            page = int(message.rsplit(": page ", 1)[1].split()[0])
+            if page % self.EVERY and now - self.last < self.SECONDS:
+                return
+            self.last = now
+        print(message, file=sys.stderr, flush=True)
+
+
 def _build(args: argparse.Namespace) -> int:
     if len(args.manuscript) > 1 or args.scheduler:
         return _catalogue(args)
@@ -228,7 +247,7 @@ def _build(args: argparse.Namespace) -> int:
         with console.status("building") as status:
             result = build(paths, formats, args.strict, lambda s: status.update(s), profiles, args.layout)
     else:  # not a terminal: one line a step, so logs and supervisors can follow
-        result = build(paths, formats, args.strict, lambda s: print(s, file=sys.stderr, flush=True), profiles, args.layout)
+        result = build(paths, formats, args.strict, PlainProgress(), profiles, args.layout)
     if result.skipped:
         console.print("nothing changed since the last build: outputs are up to date", highlight=False)
         if args.report:

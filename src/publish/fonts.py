@@ -52,6 +52,18 @@ def _variable(name: str) -> Path:
     return Path(fontpkg_eb_garamond.ROOT) / "files" / name
 
 
+#: The colophon's line on the typeface (the theme's font, so the theme's wording).
+NOTICE = "Set in EB Garamond, © 2017 The EB Garamond Project Authors, under the SIL Open Font License 1.1."
+
+
+def licence() -> Path:
+    """The font's licence, the OFL, as the font package ships it: it travels with the
+    faces (in the EPUB beside them)."""
+    import fontpkg_eb_garamond
+
+    return Path(fontpkg_eb_garamond.ROOT) / "LICENSE"
+
+
 def faces() -> dict[str, Path]:
     """Each face's file: its static instance if made, else the variable font."""
     made = instances_dir()

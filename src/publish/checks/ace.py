@@ -15,7 +15,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[3]
-CHROMIUM = Path("/usr/bin/chromium")
+
+
+def chromium() -> Path | None:
+    """The Chromium Ace drives: ``PUBLISH_CHROMIUM`` if set, else the first of
+    chromium, chromium-browser, google-chrome on the PATH."""
+    given = os.environ.get("PUBLISH_CHROMIUM")
+    if given:
+        return Path(given)
+    found = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
+    return Path(found) if found else None
 
 
 @dataclass(frozen=True)
@@ -37,8 +46,9 @@ def available() -> str:
     """Why Ace cannot run here ("" when it can): Node or Chromium missing."""
     if shutil.which("node") is None:
         return "Node.js is not installed"
-    if not CHROMIUM.exists():
-        return "Chromium is not installed (apt-get install chromium)"
+    browser = chromium()
+    if browser is None or not browser.exists():
+        return "Chromium is not installed (apt-get install chromium, or name it with PUBLISH_CHROMIUM)"
     return ""
 
 
@@ -46,7 +56,7 @@ def run(epub: Path) -> tuple[str, list[Violation]]:
     """Ace's verdict ("pass" or "fail") and its violations."""
     if not cli().exists():
         raise RuntimeError(f"{cli()} is missing: run `make setup` (npm ci in tools/ace)")
-    env = dict(os.environ, PUPPETEER_EXECUTABLE_PATH=str(CHROMIUM))
+    env = dict(os.environ, PUPPETEER_EXECUTABLE_PATH=str(chromium()))
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(
             [str(cli()), "--silent", "--outdir", tmp, str(epub)], env=env, capture_output=True, check=False, timeout=300

@@ -53,6 +53,9 @@ def environment(templates: tuple[Path, ...]) -> jinja2.Environment:
     env.filters["verse_lines"] = verse_lines
     env.globals["running_head"] = running_head
     env.globals["role_credits"] = role_credits
+    from ..fonts import NOTICE
+
+    env.globals["font_notice"] = NOTICE
     env.globals["notes_first_called_in"] = notes_first_called_in
     env.globals["endnotes_doc"] = ENDNOTES_DOC
     return env

@@ -61,10 +61,9 @@ def write_epub(
 
     for name, data in sorted(stylesheets.items()):
         eb.add_item(epub.EpubItem(uid=f"css-{Path(name).stem}", file_name=f"css/{name}", media_type="text/css", content=data))
-    for name, data in sorted(fonts.items()):
-        eb.add_item(
-            epub.EpubItem(uid=f"font-{len(eb.items)}", file_name=f"css/fonts/{name}", media_type="font/ttf", content=data)
-        )
+    for name, data in sorted(fonts.items()):  # the faces, and their licence (OFL.txt) where they travel
+        kind = "text/plain" if name.endswith(".txt") else "font/ttf"
+        eb.add_item(epub.EpubItem(uid=f"font-{len(eb.items)}", file_name=f"css/fonts/{name}", media_type=kind, content=data))
 
     if cover is not None:
         image = epub.EpubItem(uid="cover-image", file_name="images/cover.png", media_type="image/png", content=cover)

@@ -31,9 +31,16 @@ def package_fonts() -> dict[str, Path]:
     return faces()
 
 
+def icc_folder() -> Path:
+    """Where the CMYK profiles are: ``PUBLISH_ICC_DIR`` if set, else Debian's libgs-common's."""
+    import os
+
+    return Path(os.environ.get("PUBLISH_ICC_DIR") or SYSTEM_ICC)
+
+
 def system_icc() -> dict[str, Path]:
-    """ICC profiles from Debian's libgs-common (installed by the Makefile)."""
-    return {p.name: p for p in sorted(SYSTEM_ICC.glob("*.icc"))}
+    """ICC profiles from Debian's libgs-common (installed by the Makefile), or ``PUBLISH_ICC_DIR``."""
+    return {p.name: p for p in sorted(icc_folder().glob("*.icc"))}
 
 
 class RefusedResource(FatalURLFetchingError):
@@ -54,7 +61,11 @@ class BoundedFetcher(URLFetcher):
         styles = self.layers[-1]  # the base URL of the stylesheets (see base_url)
         self.provided = {
             styles / "fonts": (package_fonts(), "an installed font package"),
-            styles / "icc": (system_icc(), f"{SYSTEM_ICC} (Debian's libgs-common)"),
+            styles / "icc": (
+                system_icc(),
+                f"{icc_folder()}: install Debian's libgs-common, name a folder of profiles with PUBLISH_ICC_DIR, "
+                "or put the printer's profile in the book's styles/icc/",
+            ),
         }
 
     def resolve(self, url: str) -> Path:

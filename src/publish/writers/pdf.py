@@ -20,6 +20,7 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Code, Collector, ManuscriptError
@@ -70,10 +71,28 @@ class _WeasyLog(logging.Handler):
         self.found.warning(Code.ENGINE_WARNING, Loc(str(self.styles)), f"WeasyPrint: {message}")
 
 
+class _Pages(logging.Handler):
+    """WeasyPrint's progress log, one record a page laid out, as page numbers."""
+
+    def __init__(self, on_page: Callable[[int], None]):
+        super().__init__(logging.INFO)
+        self.on_page = on_page
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg.startswith("Step 5 - Creating layout - Page") and record.args:
+            self.on_page(int(record.args[0]))
+
+
 def lay_out(
-    html: str, styles: tuple[Path, ...], fetcher: BoundedFetcher, found: Collector, main_id: str = "letters"
+    html: str,
+    styles: tuple[Path, ...],
+    fetcher: BoundedFetcher,
+    found: Collector,
+    main_id: str = "letters",
+    on_page: Callable[[int], None] | None = None,
 ) -> PdfResult:
-    """Lay the HTML out (no PDF written yet): where everything lands, page by page."""
+    """Lay the HTML out (no PDF written yet): where everything lands, page by page.
+    ``on_page`` hears of each page as WeasyPrint lays it out."""
     import weasyprint
 
     from . import fetch
@@ -82,6 +101,11 @@ def lay_out(
     logger = logging.getLogger("weasyprint")
     handler = _WeasyLog(found, styles)
     logger.addHandler(handler)
+    progress = logging.getLogger("weasyprint.progress")
+    pages = _Pages(on_page) if on_page else None
+    if pages:
+        progress.addHandler(pages)
+        progress.setLevel(logging.INFO)
     try:
         document = weasyprint.HTML(string=html, base_url=fetch.base_url(styles), url_fetcher=fetcher).render()
     except RefusedResource as exc:
@@ -90,6 +114,9 @@ def lay_out(
         raise ManuscriptError(refused.items) from exc
     finally:
         logger.removeHandler(handler)
+        if pages:
+            progress.removeHandler(pages)
+            progress.setLevel(logging.NOTSET)
     anchors: dict[str, int] = {}
     for index, page in enumerate(document.pages):
         for anchor in page.anchors:
