@@ -181,3 +181,48 @@ def test_epubcheck_no_errors_no_warnings(scholar) -> None:
 
 def test_ace_no_violations(scholar) -> None:
     assert_ace_passes(scholar.epub)
+
+
+def test_hebrew_and_arabic_in_declared_fonts_right_to_left(scholar) -> None:
+    """Scripts EB Garamond lacks come from the declared fallbacks (Frank Ruhl Libre,
+    Amiri), never a system font; their blocks are right to left in both formats; the EPUB
+    embeds those faces (and their licences) because this book has the scripts."""
+    import zipfile
+
+    import pypdf
+
+    fonts = set()
+    for page in pypdf.PdfReader(scholar.pdf).pages:
+        for f in (page.get("/Resources", {}).get("/Font") or {}).values():
+            fonts.add(str(f.get_object()["/BaseFont"]).split("+", 1)[-1])
+    assert {"Frank-Ruhl-Libre", "Amiri"} <= fonts
+    assert {f.split("-")[0] for f in fonts} <= {"EB", "Frank", "Amiri"}, fonts  # no DejaVu, no Liberation
+    text = "\n".join(pdf_pages(scholar.pdf))
+    assert "بسم الله الرحمن الرحيم" in text  # the text layer of unvowelled Arabic is exact
+    docs = epub_documents(scholar.epub)
+    rtl = [(e.get("lang"), e.get("dir")) for d in docs.values() for e in d.iter() if e.get("dir")]
+    assert ("he", "rtl") in rtl and ("ar", "rtl") in rtl and {d for _, d in rtl} == {"rtl"}
+    with zipfile.ZipFile(scholar.epub) as z:
+        names = set(z.namelist())
+        css = z.read("EPUB/css/fonts.css").decode()
+    assert {"EPUB/css/fonts/FrankRuhlLibre-Regular.ttf", "EPUB/css/fonts/Amiri-Regular.ttf"} <= names
+    assert {"EPUB/css/fonts/OFL-frank-ruhl-libre.txt", "EPUB/css/fonts/OFL-amiri.txt"} <= names
+    assert '"Frank Ruhl Libre"' in css and '"Amiri"' in css
+
+
+def test_a_character_no_font_has_is_a_warning_with_its_line(tmp_path: Path) -> None:
+    import shutil
+
+    from publish.diagnostics import Code, Collector
+
+    copy = tmp_path / "book"
+    shutil.copytree(SCHOLAR, copy)
+    letter = copy / "letters" / "08-walter-1145.md"
+    lines = letter.read_text().splitlines()
+    at = next(i for i, line in enumerate(lines) if "Jacob of Trier" in line)
+    lines[at] += " ☃"
+    letter.write_text("\n".join(lines) + "\n")
+    found = Collector()
+    load(copy, found)
+    (w,) = [d for d in found.warnings if d.code == Code.NO_GLYPH]
+    assert w.loc.path.endswith("08-walter-1145.md") and w.loc.line == at + 1 and "SNOWMAN" in w.message

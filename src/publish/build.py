@@ -145,76 +145,68 @@ def build(
 
     early = layout == "units" and "pdf" in formats
     with unit_runner() if early else contextlib.nullcontext() as run:  # workers start while we read
-        return _build(paths, formats, strict, step, profiles, layout, cache, key, run)
+        return _build(_Job(paths, formats, strict, step, profiles, layout, cache, key, run))
 
 
-def _build(
-    paths: Paths,
-    formats: tuple[str, ...],
-    strict: bool,
-    step: Callable[[str], None],
-    profiles: tuple[str, ...],
-    layout: str,
-    cache: Any,
-    key: str,
-    run: Any,
-) -> Result:
-    step("Step 1: reading the manuscript")
+@dataclass
+class _Job:
+    """What one build was asked: its folders, formats, options, cache and key."""
+
+    paths: Paths
+    formats: tuple[str, ...]
+    strict: bool
+    step: Callable[[str], None]
+    profiles: tuple[str, ...]
+    layout: str
+    cache: Any
+    key: str
+    run: Any  # the unit runner, when the workers were started early
+
+
+def _build(job: _Job) -> Result:
+    job.step("Step 1: reading the manuscript")
     found = Collector()
-    book = load(paths.manuscript, found, strict)
-    _check_output(paths.output)  # created only once the manuscript is known to be valid
-    if layout == "auto":
-        layout = "units" if _worth_units(book) else "single"
-    result = Result(book, layout=layout)
-    try:
-        return _build_set(book, paths, formats, strict, step, profiles, layout, cache, key, run, found, result)
+    book = load(job.paths.manuscript, found, job.strict)
+    _check_output(job.paths.output)  # created only once the manuscript is known to be valid
+    if job.layout == "auto":
+        job.layout = "units" if _worth_units(book) else "single"
+    result = Result(book, layout=job.layout)
+    try:  # every output staged beside its place; all moved into place at the end, or none
+        return _build_set(job, book, found, result)
     finally:
         _discard(result)  # whatever was not moved into place: a failed or refused build
 
 
-def _build_set(
-    book: Book,
-    paths: Paths,
-    formats: tuple[str, ...],
-    strict: bool,
-    step: Callable[[str], None],
-    profiles: tuple[str, ...],
-    layout: str,
-    cache: Any,
-    key: str,
-    run: Any,
-    found: Collector,
-    result: Result,
-) -> Result:
-    """Every output staged beside its place; all moved into place at the end, or none
-    (an error, or ``strict`` and a warning found while laying out)."""
+def _build_set(job: _Job, book: Book, found: Collector, result: Result) -> Result:
+    """The outputs staged, then committed (``_commit``) unless ``strict`` and a warning
+    was found while laying out."""
     from concurrent.futures import ThreadPoolExecutor
 
     from .runners import unit_runner
 
-    late = layout == "units" and run is None and "pdf" in formats
-    with unit_runner() if late else contextlib.nullcontext(run) as run, ThreadPoolExecutor(max_workers=1) as side:
+    late = job.layout == "units" and job.run is None and "pdf" in job.formats
+    with unit_runner() if late else contextlib.nullcontext(job.run) as run, ThreadPoolExecutor(max_workers=1) as side:
         # With the PDF laid out in other processes, this one draws the EPUB's cover
         # meanwhile (the single document's layout runs here: then the cover waits).
-        cover = side.submit(_cover, book, paths, cache) if "epub" in formats and layout != "single" else None
-        if layout == "single":
-            first_pdf = _build_pdf(book, paths, formats, profiles, found, result, step, cache)
+        cover = side.submit(_cover, book, job.paths, job.cache) if "epub" in job.formats and job.layout != "single" else None
+        if job.layout == "single":
+            first_pdf = _build_pdf(book, job.paths, job.formats, job.profiles, found, result, job.step, job.cache)
         else:
-            first_pdf = _build_pdf_units(book, paths, formats, profiles, found, result, step, cache, run)
-        if "epub" in formats:
-            step("Step 4: packaging the EPUB")
-            drawn = cover.result() if cover is not None else _cover(book, paths, cache)
-            result.written["epub"] = _build_epub(book, paths, first_pdf, cache, result, drawn)
+            first_pdf = _build_pdf_units(book, job.paths, job.formats, job.profiles, found, result, job.step, job.cache, run)
+        if "epub" in job.formats:
+            job.step("Step 4: packaging the EPUB")
+            drawn = cover.result() if cover is not None else _cover(book, job.paths, job.cache)
+            result.written["epub"] = _build_epub(book, job.paths, first_pdf, job.cache, result, drawn)
     result.warnings = found.items
-    if strict and found.items:
+    if job.strict and found.items:
         raise ManuscriptError(found.items)
     _commit(result)
 
     from . import report
 
     new_state = report.state(book, first_pdf)
-    result.report = report.compare(cache.last().get("state", {}), new_state)
-    cache.record(key, result.written, new_state)
+    result.report = report.compare(job.cache.last().get("state", {}), new_state)
+    job.cache.record(job.key, result.written, new_state)
     return result
 
 
@@ -495,11 +487,29 @@ def _build_epub(book: Book, paths: Paths, first_pdf: Any, cache: Any, result: Re
     css = {n: paths.style(n).read_bytes() for n in sheets}
     fonts = {}
     if book.settings.epub_fonts:
-        from .fonts import licence
+        from .fonts import FACES, faces_for, licences
 
-        fonts = {name: path.read_bytes() for name, path in package_fonts().items()} | {"OFL.txt": licence().read_bytes()}
+        # The book font's faces, and a fallback's only when the text has its script; the
+        # licence of each font package beside its faces; no @font-face for a face left out.
+        wanted = faces_for("".join(d.html for d in docs))
+        served = package_fonts()
+        fonts = {name: served[name].read_bytes() for name in wanted}
+        for package in dict.fromkeys(FACES[name].package for name in wanted):
+            fonts[f"OFL-{package.removeprefix('fontpkg-')}.txt"] = licences()[package].read_bytes()
+        css["fonts.css"] = _only_faces(css["fonts.css"], set(wanted))
     data = write_epub(book, docs, nav, css, fonts, created, cover, print_edition_id(book) if pages else "")
     return _stage(result, paths.output / f"{book.meta.slug}.epub", data)
+
+
+def _only_faces(css: bytes, names: set[str]) -> bytes:
+    """``fonts.css`` without the ``@font-face`` rules of faces not in ``names``."""
+    import re
+
+    def keep(rule: re.Match[bytes]) -> bytes:
+        src = re.search(rb"url\([\"']?fonts/([^\"')]+)", rule.group(0))
+        return rule.group(0) if src is None or src.group(1).decode() in names else b""
+
+    return re.sub(rb"@font-face\s*\{[^}]*\}\n?", keep, css)
 
 
 #: Layouts of one PDF at most: the first, one to re-set paragraphs hyphenated on more

@@ -29,6 +29,8 @@ ENGINES = (
     "markdown-it-py",
     "mdit-py-plugins",
     "fontpkg-eb-garamond",
+    "fontpkg-frank-ruhl-libre",
+    "fontpkg-amiri",
 )
 
 

@@ -37,6 +37,7 @@ class Code(enum.Enum):
     UNKNOWN_PART = "M014"
     PART_PLACE = "M015"
     BAD_ATTRIBUTE = "M016"
+    NO_GLYPH = "M017"
     NOTE_UNDEFINED = "N001"
     NOTE_UNUSED = "N002"
     NOTE_EMPTY = "N003"

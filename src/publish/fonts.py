@@ -1,8 +1,10 @@
-"""The book's fonts: static instances of the font package's variable fonts.
+"""The book's fonts: static instances of the font packages' variable fonts.
 
-In: the variable fonts of the PyPI package fontpkg-eb-garamond (one roman, one italic,
-weight axis 400-800).  Out: the font files the stylesheets name (``styles/fonts.css``),
-one per face, by file name.
+In: the fonts of PyPI packages: fontpkg-eb-garamond (the book font: one roman, one
+italic, weight axis 400-800), and, for the scripts it lacks, fontpkg-frank-ruhl-libre
+(Hebrew, variable) and fontpkg-amiri (Arabic, static files), all under the SIL OFL 1.1.
+Out: the font files the stylesheets name (``styles/fonts.css``), one per face, by file
+name; which faces a text needs (the EPUB embeds only those); the characters no face has.
 
 Why static instances: WeasyPrint turns a variable font into a static one each time it
 writes a PDF (fontTools' instancer, about 0.2 s a face), so a book laid out in units paid
@@ -18,26 +20,54 @@ pages, slower writes, a larger EPUB.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-#: Face file name -> (the package's variable font, weight).
+
+@dataclass(frozen=True)
+class Face:
+    package: str  # the PyPI distribution that ships the font (its module: dashes as underscores)
+    source: str  # the file in the package's ``files/``
+    weight: int | None  # a variable source: the weight of its static instance; None: served as it is
+    book: bool = True  # a face of the book font (else a fallback, for scripts the book font lacks)
+
+    @property
+    def path(self) -> Path:
+        import importlib
+
+        return Path(importlib.import_module(self.package.replace("-", "_")).ROOT) / "files" / self.source
+
+
+#: Face file name (as ``styles/fonts.css`` names it) -> where it comes from.  EB Garamond
+#: sets the book; Frank Ruhl Libre (Hebrew) and Amiri (Arabic) stand in for the scripts it
+#: lacks, declared after it in every ``font-family``, so no system font is picked by chance.
 FACES = {
-    "EBGaramond-Regular.ttf": ("EBGaramond[wght].ttf", 400),
-    "EBGaramond-Bold.ttf": ("EBGaramond[wght].ttf", 700),
-    "EBGaramond-Italic.ttf": ("EBGaramond-Italic[wght].ttf", 400),
-    "EBGaramond-BoldItalic.ttf": ("EBGaramond-Italic[wght].ttf", 700),
+    "EBGaramond-Regular.ttf": Face("fontpkg-eb-garamond", "EBGaramond[wght].ttf", 400),
+    "EBGaramond-Bold.ttf": Face("fontpkg-eb-garamond", "EBGaramond[wght].ttf", 700),
+    "EBGaramond-Italic.ttf": Face("fontpkg-eb-garamond", "EBGaramond-Italic[wght].ttf", 400),
+    "EBGaramond-BoldItalic.ttf": Face("fontpkg-eb-garamond", "EBGaramond-Italic[wght].ttf", 700),
+    "FrankRuhlLibre-Regular.ttf": Face("fontpkg-frank-ruhl-libre", "FrankRuhlLibre[wght].ttf", 400, book=False),
+    "FrankRuhlLibre-Bold.ttf": Face("fontpkg-frank-ruhl-libre", "FrankRuhlLibre[wght].ttf", 700, book=False),
+    "Amiri-Regular.ttf": Face("fontpkg-amiri", "Amiri-Regular.ttf", None, book=False),
+    "Amiri-Bold.ttf": Face("fontpkg-amiri", "Amiri-Bold.ttf", None, book=False),
+    "Amiri-Italic.ttf": Face("fontpkg-amiri", "Amiri-Italic.ttf", None, book=False),
+    "Amiri-BoldItalic.ttf": Face("fontpkg-amiri", "Amiri-BoldItalic.ttf", None, book=False),
 }
-PACKAGE = "fontpkg-eb-garamond"
+
+#: The colophon's line on the typeface (the theme's font, so the theme's wording).
+NOTICE = "Set in EB Garamond, © 2017 The EB Garamond Project Authors, under the SIL Open Font License 1.1."
 
 
 def instances_dir() -> Path:
-    """Where the instances are: by the versions of the font package and of the
+    """Where the instances are: by the versions of the font packages and of the
     instancer (fontTools) that made them."""
     import os
 
-    versions = f"{metadata.version(PACKAGE)}-fonttools-{metadata.version('fonttools')}"
+    packages = sorted({f.package for f in FACES.values() if f.weight})
+    versions = "-".join(f"{metadata.version(p)}" for p in packages) + f"-fonttools-{metadata.version('fonttools')}"
     given = os.environ.get("PUBLISH_FONT_CACHE")
     if given:
         return Path(given) / versions
@@ -46,28 +76,52 @@ def instances_dir() -> Path:
     return platformdirs.user_cache_path("publish") / "fonts" / versions
 
 
-def _variable(name: str) -> Path:
-    import fontpkg_eb_garamond
-
-    return Path(fontpkg_eb_garamond.ROOT) / "files" / name
-
-
-#: The colophon's line on the typeface (the theme's font, so the theme's wording).
-NOTICE = "Set in EB Garamond, © 2017 The EB Garamond Project Authors, under the SIL Open Font License 1.1."
+def licences() -> dict[str, Path]:
+    """Each font package's licence (the OFL), as it ships it, by the face files it
+    covers' package: it travels with the faces (in the EPUB beside them)."""
+    return {f.package: f.path.parents[1] / "LICENSE" for f in FACES.values()}
 
 
 def licence() -> Path:
-    """The font's licence, the OFL, as the font package ships it: it travels with the
-    faces (in the EPUB beside them)."""
-    import fontpkg_eb_garamond
-
-    return Path(fontpkg_eb_garamond.ROOT) / "LICENSE"
+    """The book font's licence."""
+    return licences()["fontpkg-eb-garamond"]
 
 
 def faces() -> dict[str, Path]:
-    """Each face's file: its static instance if made, else the variable font."""
+    """Each face's file: its static instance if made (or the package's static file),
+    else the variable font."""
     made = instances_dir()
-    return {name: made / name if (made / name).is_file() else _variable(source) for name, (source, _) in FACES.items()}
+    return {name: made / name if face.weight and (made / name).is_file() else face.path for name, face in FACES.items()}
+
+
+def characters(name: str) -> frozenset[int]:
+    """The code points face ``name`` has a glyph for."""
+    return _characters(str(faces()[name]))
+
+
+@functools.cache
+def _characters(path: str) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(path, lazy=True).getBestCmap())
+
+
+def faces_for(text: str) -> list[str]:
+    """The faces a text needs: the book font's, and a fallback's when the text has a
+    character that it has and the book font has not."""
+    book = characters("EBGaramond-Regular.ttf")
+    foreign = {ord(c) for c in set(text)} - book
+    needed = {f.package for name, f in FACES.items() if not f.book and foreign & characters(name)}
+    return [name for name, f in FACES.items() if f.book or f.package in needed]
+
+
+def uncovered(text: str) -> list[str]:
+    """The characters of ``text`` that no face has (controls, format characters and
+    spaces aside): a system font would stand in for them."""
+    import unicodedata
+
+    have = frozenset().union(*(characters(n) for n in FACES))
+    return sorted(c for c in set(text) if ord(c) not in have and unicodedata.category(c) not in ("Cc", "Cf", "Zs", "Zl", "Zp"))
 
 
 def digest() -> str:
@@ -82,7 +136,7 @@ def digest() -> str:
 
 def missing() -> list[str]:
     """The faces whose static instance is not made yet."""
-    return [name for name in FACES if not (instances_dir() / name).is_file()]
+    return [name for name, face in FACES.items() if face.weight and not (instances_dir() / name).is_file()]
 
 
 def static() -> bool:
@@ -99,11 +153,11 @@ def make_instance(name: str) -> Path:
     from fontTools.ttLib import TTFont
     from fontTools.varLib.instancer import instantiateVariableFont
 
-    source, weight = FACES[name]
+    face = FACES[name]
     target = instances_dir() / name
     target.parent.mkdir(parents=True, exist_ok=True)
     # (The variable font's timestamps kept: the same package gives the same bytes.)
-    font = instantiateVariableFont(TTFont(_variable(source), recalcTimestamp=False), {"wght": weight}, static=True)
+    font = instantiateVariableFont(TTFont(face.path, recalcTimestamp=False), {"wght": face.weight}, static=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{name}.", suffix=".tmp")
     os.close(fd)
     try:

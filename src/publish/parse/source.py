@@ -51,7 +51,27 @@ def read_text(path: Path, rel: str, found: Collector) -> str | None:
         return None
     # NFC: a letter written as base + combining mark is the same text as its precomposed
     # form (search, emendations, hyphenation and the PDF's text layer agree).
-    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    _check_glyphs(text, rel, found)
+    return text
+
+
+def _check_glyphs(text: str, rel: str, found: Collector) -> None:
+    """A character no font of the book has would be drawn by whatever system font has it
+    (or as a box): a warning at its first line, naming it."""
+    if text.isascii():
+        return
+    from ..fonts import uncovered
+
+    for char in uncovered(text):
+        line = text[: text.index(char)].count("\n") + 1
+        name = unicodedata.name(char, f"U+{ord(char):04X}")
+        found.warning(
+            Code.NO_GLYPH,
+            Loc(rel, line),
+            f"no font of the book has {char!r} ({name}, U+{ord(char):04X}): a system font would stand in; "
+            "write it otherwise, or add a font that has it (docs/theming.md)",
+        )
 
 
 class YamlSyntaxError(Exception):

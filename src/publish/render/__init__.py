@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 from jinja2.exceptions import SecurityError
 
-from ..dates import join_names, long_date
+from ..dates import join_names, long_date, right_to_left
 from ..diagnostics import Code, Collector, ManuscriptError
 from ..model import Book, LineBreak, Loc, NoteRef
 from ..transforms.xrefs import ENDNOTES_DOC
@@ -53,6 +53,7 @@ def environment(templates: tuple[Path, ...]) -> jinja2.Environment:
     env.filters["verse_lines"] = verse_lines
     env.globals["running_head"] = running_head
     env.globals["role_credits"] = role_credits
+    env.globals["rtl"] = right_to_left
     from ..fonts import NOTICE
 
     env.globals["font_notice"] = NOTICE

@@ -95,8 +95,11 @@ def lay_out(
     ``on_page`` hears of each page as WeasyPrint lays it out."""
     import weasyprint
 
+    from ..hyphenation import register
     from . import fetch
     from .fetch import RefusedResource
+
+    register()  # Latin (see hyphenation/)
 
     logger = logging.getLogger("weasyprint")
     handler = _WeasyLog(found, styles)
