@@ -50,7 +50,7 @@ def tree_digest(
         if not folder.exists():
             continue
         digest.update(f"{index}\0".encode())
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()):
             if (suffixes and path.suffix not in suffixes) or path.suffix in exclude:
                 continue
             if NOT_INPUTS.intersection(path.relative_to(folder).parts[:-1]):

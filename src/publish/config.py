@@ -10,19 +10,22 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from .diagnostics import Code, Collector
+from .languages import valid_language
 from .model import Loc
 from .parse.source import KeyPath
 
 
 @dataclass(frozen=True)
 class Field:
-    """One key of a schema.  ``kind``: str, int, bool, date, choice, list, map, dict, or
-    ``raw`` (any YAML value, checked by the parser that reads it: a party or a list of
-    parties, an EDTF date, parts given by name or by ranges).
+    """One key of a schema.  ``kind``: str, int, bool, date, choice, list, map, dict,
+    ``name`` (an id or slug: see ``NAME``), ``language`` (a BCP 47 tag), ``identifier`` (no spaces), or ``raw`` (any YAML value, checked by the
+    parser that reads it: a party or a list of parties, an EDTF date, parts given by name
+    or by ranges).
 
     ``map`` has fixed keys (``schema``); ``dict`` has free keys whose values follow ``item``;
     ``list`` items follow ``item``.
@@ -54,7 +57,7 @@ PARTY = _map(
 PERSON = _map(
     "a person or organisation of the register",
     {
-        "id": Field("str", "id that letters name in `from`/`to` (`person: <id>`)", required=True),
+        "id": Field("name", "id that letters name in `from`/`to` (`person: <id>`)", required=True),
         "name": Field("str", "name as printed", required=True),
         "sort": Field("str", "sort form of the name (default: the name)", default=""),
         "kind": Field("choice", "person or organisation", default="person", choices=("person", "organisation")),
@@ -101,11 +104,11 @@ CREDIT = {
 
 #: ``book.yaml``: the book's metadata and build settings.
 BOOK: dict[str, Field] = {
-    "slug": Field("str", "file name of the outputs: output/<slug>.pdf and .epub", required=True),
+    "slug": Field("name", "file name of the outputs: output/<slug>.pdf and .epub", required=True),
     "title": Field("str", "title of the book", required=True),
     "subtitle": Field("str", "subtitle", default=""),
-    "language": Field("str", "BCP 47 language of the book", required=True),
-    "identifier": Field("str", "stable identifier (urn:uuid:...) of this edition", required=True),
+    "language": Field("language", "BCP 47 language of the book", required=True),
+    "identifier": Field("identifier", "stable identifier (urn:uuid:...) of this edition", required=True),
     "publisher": Field("str", "publisher's name on the title page", default=""),
     "rights": Field("str", "rights statement for the colophon", required=True),
     "edition": _map(
@@ -123,7 +126,7 @@ BOOK: dict[str, Field] = {
         item=_map(
             "a contributor",
             {
-                "id": Field("str", "stable id used elsewhere in the manuscript", required=True),
+                "id": Field("name", "stable id used elsewhere in the manuscript", required=True),
                 "name": Field("str", "name as printed", required=True),
                 "roles": Field("list", "MARC relator codes", required=True, item=Field("str", "role")),
                 "file_as": Field("str", "sort form of the name", default=""),
@@ -137,7 +140,7 @@ BOOK: dict[str, Field] = {
         item=_map(
             "a source",
             {
-                "id": Field("str", "id that letters name in their `source`", required=True),
+                "id": Field("name", "id that letters name in their `source`", required=True),
                 "title": Field("str", "the source's title", required=True),
                 "credits": Field("list", "credits as the source words them", default=[], item=_map("a credit", CREDIT)),
             },
@@ -252,7 +255,7 @@ BOOK: dict[str, Field] = {
 
 #: Front matter of a letter file.
 LETTER: dict[str, Field] = {
-    "id": Field("str", "stable id, used by cross-references and file names", required=True),
+    "id": Field("name", "stable id, used by cross-references and file names", required=True),
     "heading": Field("str", "the letter's heading, as the source gives it", required=True),
     "short_heading": Field("str", "a shorter heading for running heads", default=""),
     "from": Field("raw", "sender: a mapping (person, organisation, author) or a list of them", required=True),
@@ -266,7 +269,7 @@ LETTER: dict[str, Field] = {
     "sort": Field(
         "raw", "a key ordering letters of the same date, or placing an undated letter (a number or an EDTF date)", default=""
     ),
-    "language": Field("str", "language of the letter (default: the book's)", default=""),
+    "language": Field("language", "language of the letter (default: the book's)", default=""),
     "source": Field("str", "id of the source in book.yaml", default=""),
     "source_detail": Field("str", "where in the source: pages, folios, shelfmark", default=""),
     "notes": Field("dict", "note label -> series key (who wrote the note)", default={}, item=Field("str", "series")),
@@ -280,7 +283,7 @@ LETTER: dict[str, Field] = {
 
 #: Front matter of a front-matter division (introduction, note on the text).
 DIVISION: dict[str, Field] = {
-    "id": Field("str", "stable id", required=True),
+    "id": Field("name", "stable id", required=True),
     "title": Field("str", "title as printed", required=True),
     "notes": Field("dict", "note label -> series key", default={}, item=Field("str", "series")),
     "appends": Field("choice", "generated matter printed after the text", default="none", choices=("none", "emendations")),
@@ -307,6 +310,10 @@ TRIMS: dict[str, tuple[str, ...]] = {
 }
 
 _TYPES = {"str": str, "int": int, "bool": bool, "date": dt.date}
+IDENTIFIER = re.compile(r"[^\s<>\"&]{1,200}")
+#: A name that becomes a file name, a zip entry and an XML id (kind ``name``): no path,
+#: no space, no dot (``#letter.note`` separates them), not starting with a digit.
+NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
 #: What stands in for a missing required collection (its error is reported): the readers
 #: of the data go on to find every other finding, and never iterate over None.
 _EMPTY = {"list": list, "dict": dict, "map": dict}
@@ -367,6 +374,30 @@ def validate(
         return data
     if spec.kind == "raw":
         return data
+    if spec.kind == "language":
+        if isinstance(data, str) and valid_language(data):
+            return data
+        found.error(
+            Code.BAD_VALUE, loc(path), f"`{where}` is {data!r}; expected a BCP 47 language tag (en, fr, la, de-CH, grc, ...)"
+        )
+        return spec.default or ""
+    if spec.kind == "identifier":
+        if isinstance(data, str) and IDENTIFIER.fullmatch(data):
+            return data
+        found.error(
+            Code.BAD_VALUE, loc(path), f"`{where}` is {data!r}; expected an identifier with no spaces, such as urn:uuid:..."
+        )
+        return spec.default or ""
+    if spec.kind == "name":
+        if isinstance(data, (str, int)) and not isinstance(data, bool) and NAME.fullmatch(str(data)):
+            return str(data)
+        found.error(
+            Code.BAD_NAME,
+            loc(path),
+            f"`{where}` is {data!r}; expected a name: a letter, then letters, digits, - or _ "
+            "(at most 64; it becomes a file name and an XML id)",
+        )
+        return spec.default or ""
     expected = _TYPES[spec.kind]
     if spec.kind == "date" and isinstance(data, str):
         try:

@@ -233,14 +233,3 @@ def join_names(names: list[str], lang: str) -> str:
 def long_date(value: dt.date, lang: str) -> str:
     """A whole day in the book's language ("25 November 2026")."""
     return format_date(value, "long", locale=_locale(lang))
-
-
-def right_to_left(lang: str) -> bool:
-    """Whether ``lang`` is written right to left (CLDR's character order: he, ar, fa, ur,
-    yi, ...).  Unknown tags are left to right."""
-    if not lang:
-        return False
-    try:
-        return Locale.parse(lang.replace("-", "_")).text_direction == "rtl"
-    except (ValueError, UnknownLocaleError):
-        return False

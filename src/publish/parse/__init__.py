@@ -72,28 +72,46 @@ def parse_manuscript(root: Path, found: Collector | None = None) -> Book:
         persons,
     )
     # A file that could not be read hides its ids: references to them are not checked.
-    unread = any(d.code in (Code.NOT_UTF8, Code.UNREADABLE, Code.YAML_SYNTAX) for d in found.errors)
+    unread = any(d.code in (Code.NOT_UTF8, Code.UNREADABLE, Code.YAML_SYNTAX, Code.CONTROL_CHARACTER) for d in found.errors)
     _cross_checks(book, found, check_config=meta is not None, check_refs=not unread)
     found.raise_if_errors()
     return book
 
 
 def source_revision(root: Path) -> str:
-    """The git commit the manuscript is at, "+edits" if its files changed since; "" when
-    the manuscript is not in a git work tree (or git is missing)."""
-    import subprocess
+    """The git commit the manuscript is at, "+edits" if a file git tracks under it differs
+    from that commit; "" when the manuscript is not in a git work tree (or has no commit).
 
-    def git(*args: str) -> str:
-        try:
-            done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=10, check=False)
-        except OSError:
-            return ""
-        return done.stdout.strip() if done.returncode == 0 else ""
+    Read from the repository's files with dulwich, never by running git: a manuscript's
+    ``.git/config`` could make git run a program (``core.fsmonitor``, filters, hooks)."""
+    from dulwich.errors import NotGitRepository
+    from dulwich.objects import Blob
+    from dulwich.repo import Repo
 
-    commit = git("rev-parse", "--short=12", "HEAD")
-    if not commit:
+    try:
+        repo = Repo.discover(str(root))
+    except (NotGitRepository, OSError, ValueError):
         return ""
-    return commit + ("+edits" if git("status", "--porcelain", "--untracked-files=no", "--", ".") else "")
+    try:
+        with repo:
+            head = repo.head()
+            tree = repo[repo[head].tree]
+            work = Path(repo.path).resolve()
+            prefix = root.resolve().relative_to(work).as_posix()
+            if prefix != ".":
+                _, sub = tree.lookup_path(repo.object_store.__getitem__, prefix.encode())
+                tree = repo[sub]
+            edited = False
+            for entry in repo.object_store.iter_tree_contents(tree.id):
+                path = root / entry.path.decode("utf-8", "replace")
+                if entry.mode & 0o170000 != 0o100000:  # a link or a submodule: not read
+                    continue
+                if not path.is_file() or path.is_symlink() or Blob.from_string(path.read_bytes()).id != entry.sha:
+                    edited = True
+                    break
+    except (KeyError, OSError, ValueError):  # no commit yet, a corrupt repository, the folder not in its tree
+        return ""
+    return head.decode()[:12] + ("+edits" if edited else "")
 
 
 _NO_META = Metadata("", "", "", "en", "", 0, None, "", "", (), ())  # type: ignore[arg-type]
@@ -424,6 +442,13 @@ def _emendations(root: Path, found: Collector) -> tuple[Emendation, ...]:
         return ()
     spec = config.Field("list", "corrections", item=config.EMENDATION)
     items = config.validate(data, spec, lines, "emendations.yaml", found) or []
+    for i, e in enumerate(items):
+        if e and e["original"] == "":
+            found.error(
+                Code.EMENDATION_EMPTY,
+                Loc("emendations.yaml", lines.get((i, "original"), 0)),
+                "an empty `original` corrects nothing; quote the source's reading",
+            )
     return tuple(
         Emendation(e["where"], e["original"], e["corrected"], e["reason"], e["date"], Loc("emendations.yaml", lines.get((i,), 0)))
         for i, e in enumerate(items)
@@ -431,11 +456,41 @@ def _emendations(root: Path, found: Collector) -> tuple[Emendation, ...]:
     )
 
 
+#: Ids the book's own documents and elements use (EPUB documents, the print HTML's
+#: divisions): a letter or division may not take them.
+RESERVED_IDS = frozenset(
+    {
+        "cover",
+        "titlepage",
+        "title-page",
+        "half-title",
+        "colophon",
+        "contents",
+        "toc",
+        "toc-title",
+        "nav",
+        "landmarks",
+        "page-list",
+        "letters",
+        "appendix",
+        "notes",
+        "sources",
+        "content",
+        "emendations",
+    }
+)
+RESERVED_PREFIXES = ("part-",)
+
+
 def _cross_checks(book: Book, found: Collector, check_config: bool = True, check_refs: bool = True) -> None:
     """Checks that need the whole book: ids, references, sources, authors, series, dates, note use."""
+    if check_config and not any((Path(book.root) / "letters").glob("*.md")):
+        found.error(Code.EMPTY_LETTER, Loc("letters", 0), "the book has no letters: put one Markdown file per letter in letters/")
     seen: dict[str, Loc] = {}
     for item in (*book.front, *book.all_letters):
-        if item.id in seen:
+        if item.id in RESERVED_IDS or item.id.startswith(RESERVED_PREFIXES):
+            found.error(Code.BAD_NAME, item.loc, f"id `{item.id}` is a name the book's own documents use; choose another")
+        elif item.id in seen:
             found.error(Code.DUPLICATE_ID, item.loc, f"id `{item.id}` is already used by {seen[item.id]}; ids must be unique")
         else:
             seen[item.id] = item.loc

@@ -34,6 +34,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from ..diagnostics import Code, Collector
+from ..languages import valid_language
 from ..model import (
     LETTER_PARTS,
     SECTIONS,
@@ -53,6 +54,7 @@ from ..model import (
     Text,
     Typography,
 )
+from ..walk import inline_nodes
 from .source import KeyPath, YamlSyntaxError, load_yaml
 
 CONTAINERS = tuple(p for p in LETTER_PARTS if p != "body")
@@ -136,6 +138,10 @@ def _parser(ty: Typography = DEFAULT_TYPOGRAPHY) -> MarkdownIt:
         md.use(container_plugin, name)
     md.core.ruler.push("publish_typography", functools.partial(_typography, ty))
     md.core.ruler.before("footnote_tail", "publish_whole_notes", _keep_whole_notes)
+    # Every link and image becomes a token, whatever its scheme: markdown-it would leave a
+    # `file:` or `javascript:` one as literal text, printed without a word; the walker
+    # refuses all but `#id` (M012).
+    md.validateLink = lambda url: True
     return md
 
 
@@ -147,6 +153,13 @@ class Parsed:
     uncalled: set[str] = field(default_factory=set)  # notes defined but never called
     blocks: list[Paragraph | ListBlock | Section] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+
+
+#: An attribute line (``{lang=fr}``) and an event handler in it, which mdit-py-plugins'
+#: attrs plugin removes without a word (``{lang=fr onclick=x}``).
+NOTE_DEFINITION = re.compile(r"\[\^([^\]\s]+)\]:")
+ATTRIBUTE_LINE = re.compile(r"\{[^{}]*\}")
+EVENT_ATTRIBUTE = re.compile(r"(?:^|[\s{])(on\w*)\s*=", re.IGNORECASE)
 
 
 def parse_markdown(
@@ -171,6 +184,23 @@ def parse_markdown(
     if isinstance(whole, dict) and whole or env["lang"] != lang:
         env = {"lang": env["lang"], "whole": [str(k) for k in whole] if isinstance(whole, dict) else []}
         tokens = md.parse(text, env)
+    defined: dict[str, int] = {}
+    for number, source_line in enumerate(text.splitlines(), 1):  # a second definition, which the plugin drops
+        label = NOTE_DEFINITION.match(source_line)
+        if label and label.group(1) in defined:
+            found.error(
+                Code.NOTE_TWICE,
+                Loc(rel, number),
+                f"note `[^{label.group(1)}]` is defined twice (first on line {defined[label.group(1)]}); keep one",
+            )
+        elif label:
+            defined[label.group(1)] = number
+    for number, source_line in enumerate(text.splitlines(), 1):  # what the attrs plugin drops unsaid
+        handler = EVENT_ATTRIBUTE.search(source_line) if ATTRIBUTE_LINE.fullmatch(source_line.strip()) else None
+        if handler:
+            found.error(
+                Code.BAD_ATTRIBUTE, Loc(rel, number), f"unknown attribute `{handler.group(1)}` here; allowed: `{{lang=..}}`"
+            )
     whole_labels = set(env.get("whole", ()))
     data = env.get("footnotes") or {}
     for key, index in data.get("refs", {}).items():
@@ -247,7 +277,13 @@ class _Walker:
         """The block's ``{key=value}`` attributes; any other than ``ATTRIBUTES[kind]`` is an error."""
         out = {}
         for key, value in (tok.attrs or {}).items():
-            if key in ATTRIBUTES[kind]:
+            if key == "lang" and key in ATTRIBUTES[kind] and not valid_language(str(value)):
+                self.found.error(
+                    Code.BAD_ATTRIBUTE,
+                    self.loc(tok),
+                    f"`lang={value}` is not a BCP 47 language tag (en, fr, la, de-CH, grc, ...)",
+                )
+            elif key in ATTRIBUTES[kind]:
                 out[key] = str(value)
             else:
                 allowed = ", ".join(f"`{{{a}=..}}`" for a in ATTRIBUTES[kind])
@@ -453,6 +489,13 @@ class _Walker:
             self.i += 1
         self.i += 1
         loc = Loc(self.rel, first_loc.line) if first_loc else Loc(self.rel, definition_line(self.text, label))
+        for ref in (n for n in inline_nodes(paras) if isinstance(n, NoteRef)):
+            self.found.error(
+                Code.NOTE_IN_NOTE,
+                ref.loc,
+                f"note `[^{ref.label}]` is called inside note `[^{label}]`; a note cannot call a note: "
+                "write the reference out in words",
+            )
         return Note(label, tuple(paras), "", loc)
 
     def inlines(self, children: list[Token], loc: Loc, verse: bool = False) -> list[Inline]:

@@ -7,6 +7,9 @@ Problems become findings in the ``Collector``, never exceptions.
 
 from __future__ import annotations
 
+import errno
+import os
+import re
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -22,7 +25,42 @@ KeyPath = tuple[Any, ...]
 class _Loader(yaml.SafeLoader):
     """YAML's safe loader without its timestamp type: ``date: 1947-07-12`` stays text, so
     that a letter's EDTF date and a day that does not exist (``1946-02-30``) are read and
-    checked by the schema, with their line, instead of by the YAML library."""
+    checked by the schema, with their line, instead of by the YAML library.
+
+    Bounded for untrusted input: no aliases (``*name``: a manuscript has no use for them,
+    and they make self-referring values and "billion laughs" bombs), no nesting deeper
+    than ``MAX_DEPTH``, no number longer than ``MAX_DIGITS``.  Each is a YAML error with
+    its line."""
+
+    MAX_DEPTH = 64
+    MAX_DIGITS = 40
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(None, None, "an alias (*name) repeats another value; write the value out", mark)
+        self.depth += 1
+        try:
+            if self.depth > self.MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"values nested more than {self.MAX_DEPTH} deep", self.peek_event().start_mark
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _bounded_int(loader: _Loader, node: yaml.ScalarNode) -> int:
+    if sum(c.isdigit() for c in node.value) > _Loader.MAX_DIGITS:
+        raise yaml.constructor.ConstructorError(None, None, f"a number of more than {_Loader.MAX_DIGITS} digits", node.start_mark)
+    return yaml.SafeLoader.construct_yaml_int(loader, node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _bounded_int)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -31,13 +69,58 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+#: The largest manuscript file read (a letter of 350 pages is about 1 MB).
+MAX_FILE_BYTES = 8 * 1024 * 1024
+
+
+def _read_regular(path: Path, rel: str, found: Collector) -> bytes | None:
+    """The bytes of a regular file inside the book, read without following a link and
+    without blocking: a symbolic link (which could lead outside the book), a named pipe or
+    a device (which could block for ever or never end), or a file over ``MAX_FILE_BYTES``
+    is refused with a finding naming it."""
+    import stat
+
+    root = path
+    for _ in Path(rel).parts:
+        root = root.parent
+    try:
+        if not path.parent.resolve().is_relative_to(root.resolve()):
+            found.error(
+                Code.UNREADABLE,
+                Loc(rel),
+                "cannot read the file: its folder is a link to outside the book; copy the files in instead",
+            )
+            return None
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        why = "it is a symbolic link; put the file itself here" if exc.errno == errno.ELOOP else exc.strerror
+        found.error(Code.UNREADABLE, Loc(rel), f"cannot read the file ({why})")
+        return None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        found.error(
+            Code.UNREADABLE,
+            Loc(rel),
+            "cannot read the file: it is not a regular file (a folder, a pipe, a device or a socket); put a text file here",
+        )
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        if info.st_size > MAX_FILE_BYTES:
+            found.error(
+                Code.UNREADABLE,
+                Loc(rel),
+                f"cannot read the file: it is {info.st_size:,} bytes; a manuscript file may hold {MAX_FILE_BYTES:,}",
+            )
+            return None
+        return fh.read(MAX_FILE_BYTES + 1)
+
+
 def read_text(path: Path, rel: str, found: Collector) -> str | None:
     """Decode a manuscript file.  A BOM or CRLF endings are accepted and normalised, and the
     text is put in Unicode normal form C."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        found.error(Code.UNREADABLE, Loc(rel), f"cannot read the file ({exc.strerror}); check that it exists and is readable")
+    data = _read_regular(path, rel, found)
+    if data is None:
         return None
     try:
         text = data.decode("utf-8-sig")
@@ -52,8 +135,22 @@ def read_text(path: Path, rel: str, found: Collector) -> str | None:
     # NFC: a letter written as base + combining mark is the same text as its precomposed
     # form (search, emendations, hyphenation and the PDF's text layer agree).
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    controls = list(CONTROL.finditer(text))
+    for match in controls[:5]:
+        line = text[: match.start()].count("\n") + 1
+        found.error(
+            Code.CONTROL_CHARACTER,
+            Loc(rel, line),
+            f"control character U+{ord(match.group()):04X} in the text; it prints nothing and breaks the EPUB: remove it",
+        )
+    if controls:
+        return None
     _check_glyphs(text, rel, found)
     return text
+
+
+#: Control characters (C0 but tab and newline, DEL, C1): never text, and invalid in XML.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _check_glyphs(text: str, rel: str, found: Collector) -> None:
@@ -96,12 +193,16 @@ def load_yaml(text: str, rel: str, found: Collector, first_line: int = 1) -> tup
             context = f" ({exc.context} at line {first_line + exc.context_mark.line})"
         found.error(Code.YAML_SYNTAX, Loc(rel, line, col), f"invalid YAML: {exc.problem}{context}; fix the syntax here")
         raise YamlSyntaxError(rel) from exc
+    except yaml.reader.ReaderError as exc:  # a character YAML does not accept (a control character)
+        line = first_line + text[: exc.position].count("\n")
+        found.error(Code.YAML_SYNTAX, Loc(rel, line), f"invalid YAML: character U+{exc.character:04X} is not allowed here")
+        raise YamlSyntaxError(rel) from exc
     if node is None:
         return None, {}
     lines: dict[KeyPath, int] = {}
-    _record_lines(node, (), lines, first_line)
     loader = _Loader("")
     try:
+        _record_lines(node, (), lines, first_line, rel, found)
         data = loader.construct_document(node)
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
@@ -113,13 +214,27 @@ def load_yaml(text: str, rel: str, found: Collector, first_line: int = 1) -> tup
     return data, lines
 
 
-def _record_lines(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], first: int) -> None:
+def _record_lines(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], first: int, rel: str, found: Collector) -> None:
+    """``{key path: line}`` for every key and item; a key that is not a plain value is
+    refused (``ConstructorError``), a key given twice in one mapping is a finding."""
     lines[path] = node.start_mark.line + first
     if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
         for key, value in node.value:
+            if not isinstance(key, yaml.ScalarNode):
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a key must be a word or text, not a list or mapping", key.start_mark
+                )
+            if key.value in seen:
+                found.error(
+                    Code.DUPLICATE_KEY,
+                    Loc(rel, key.start_mark.line + first),
+                    f"key `{key.value}` is given twice in the same mapping; keep one",
+                )
+            seen.add(key.value)
             sub = path + (key.value,)
-            _record_lines(value, sub, lines, first)
+            _record_lines(value, sub, lines, first, rel, found)
             lines[sub] = key.start_mark.line + first
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _record_lines(item, path + (i,), lines, first)
+            _record_lines(item, path + (i,), lines, first, rel, found)

@@ -17,8 +17,9 @@ from typing import Any
 import jinja2
 from jinja2.exceptions import SecurityError
 
-from ..dates import join_names, long_date, right_to_left
+from ..dates import join_names, long_date
 from ..diagnostics import Code, Collector, ManuscriptError
+from ..languages import right_to_left
 from ..model import Book, LineBreak, Loc, NoteRef
 from ..transforms.xrefs import ENDNOTES_DOC
 from ..walk import all_blocks, inline_nodes

@@ -15,6 +15,11 @@ from ..model import Book, Text
 from ..walk import inline_nodes, map_inlines, map_items
 
 
+def _count(item: Any, reading: str) -> int:
+    blocks = (*item.blocks, *(b for n in item.notes for b in n.blocks))
+    return sum(n.text.count(reading) for n in inline_nodes(blocks) if isinstance(n, Text))
+
+
 def apply_emendations(book: Book, found: Collector) -> Book:
     items: dict[str, Any] = {x.id: x for x in (*book.front, *book.all_letters)}
     changed: dict[str, Any] = {}
@@ -23,8 +28,22 @@ def apply_emendations(book: Book, found: Collector) -> Book:
         if item is None:
             found.error(Code.EMENDATION_LETTER, em.loc, f"no letter or division has the id `{em.where}`")
             continue
-        blocks = (*item.blocks, *(b for n in item.notes for b in n.blocks))
-        count = sum(n.text.count(em.original) for n in inline_nodes(blocks) if isinstance(n, Text))
+        count = _count(items[em.where], em.original)  # in the source's reading, not in corrections
+        if count == 1 and _count(item, em.original) != 1:
+            found.error(
+                Code.EMENDATION_CHAINED,
+                em.loc,
+                f"the reading “{em.original}” overlaps another correction of `{em.where}`; make it one correction",
+            )
+            continue
+        if count == 0 and _count(item, em.original):
+            found.error(
+                Code.EMENDATION_CHAINED,
+                em.loc,
+                f"the reading “{em.original}” is not the source's: it occurs only in another correction of `{em.where}`; "
+                "correct the source's reading once",
+            )
+            continue
         if count != 1:
             code = Code.EMENDATION_NOT_FOUND if count == 0 else Code.EMENDATION_AMBIGUOUS
             how = "does not occur" if count == 0 else f"occurs {count} times"
