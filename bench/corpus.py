@@ -44,8 +44,15 @@ def make(scale: int, out: Path, source: Path = ROOT / "manuscript", new_page: bo
         extra += [dict(e, where=f"{e['where']}-c{copy}") for e in emendations if e["where"] in ids]
     if extra:
         with (out / "emendations.yaml").open("a", encoding="utf-8") as fh:
-            fh.write(yaml.safe_dump(extra, allow_unicode=True, sort_keys=False))
+            fh.write(yaml.dump(extra, Dumper=_NoAliases, allow_unicode=True, sort_keys=False))
     return out
+
+
+class _NoAliases(yaml.SafeDumper):
+    """Repeated values written out: a manuscript's YAML may hold no aliases."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
 
 
 def _edit(text: str, old: str, new: str) -> str:

@@ -24,7 +24,7 @@ def previous(edition, tmp_path: Path) -> Path:
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if not p.name.startswith(".")}
 
 
 def _fails(ms: Path, out: Path, capsys: pytest.CaptureFixture[str], *expect: str) -> str:

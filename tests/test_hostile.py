@@ -113,3 +113,198 @@ def test_hostile_variant_is_refused_with_its_finding(case: dict, starter: Path, 
     if ":" in where:  # a line given: that very line
         matches = [m for m in matches if m.split(f" error {kind}:")[0].split(f"{book}/")[1].startswith(where + ":")]
     assert matches, f"expected {case['expect']} in:\n{err}"
+
+
+def test_stylesheets_name_only_files_of_the_styles_folder(book: Path, tmp_path: Path, capsys) -> None:
+    """A book's stylesheet that imports or names a file elsewhere (or the network) is
+    refused by check and build alike, with its file and line, before anything is laid out
+    or copied into the EPUB."""
+    from publish import theme
+
+    (book / "styles").mkdir()
+    theirs = (theme.folder("styles") / "epub.css").read_text()
+    (book / "styles" / "epub.css").write_text(
+        "@import url(http://example.org/x.css);\n" + theirs + "p { background: url(file:///etc/passwd) }\n"
+    )
+    (book / "styles" / "fonts.css").write_text('@font-face { font-family: X; src: url("../../../etc/passwd"); }\n')
+    last = len(theirs.splitlines()) + 2
+    for args in (["check", str(book)], ["build", str(book), "-o", str(tmp_path / "out"), "--format", "epub"]):
+        assert main(args) == 2
+        err = capsys.readouterr().err
+        assert "styles/epub.css:1: error R001: `http://example.org/x.css`" in err
+        assert f"styles/epub.css:{last}: error R001: `file:///etc/passwd`" in err
+        assert "styles/fonts.css:1: error R001: `../../../etc/passwd`" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_cover_template_reaching_outside_is_a_finding(book: Path, tmp_path: Path, capsys) -> None:
+    from publish import theme
+
+    cover = book / "templates" / "epub" / "cover.html.j2"
+    cover.parent.mkdir(parents=True)
+    cover.write_text(
+        (theme.folder("templates") / "epub" / "cover.html.j2")
+        .read_text()
+        .replace("<body>", '<body><img src="file:///etc/passwd"/>')
+    )
+    assert main(["build", str(book), "-o", str(tmp_path / "out"), "--format", "epub", "--layout", "units"]) == 2
+    err = capsys.readouterr().err
+    assert "R001" in err and "/etc/passwd" in err and "Traceback" not in err
+
+
+def test_a_run_without_spaces_breaks_instead_of_hanging(book: Path, tmp_path: Path, capsys) -> None:
+    """50,000 letters without a space: WeasyPrint alone takes more than ten minutes on them
+    (it tries its break points one by one); given break opportunities, the book builds,
+    every letter kept, with a warning naming the paragraph's line."""
+    import random
+
+    from .textutil import epub_text
+
+    rng = random.Random(1)
+    run = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(50_000))
+    letter = book / "letters" / "01-ada-1950.md"
+    letter.write_text(letter.read_text().replace("The garden is", run + " The garden is", 1))
+    assert main(["build", str(book), "-o", str(tmp_path / "out")]) == 0
+    err = capsys.readouterr().err
+    assert "letters/01-ada-1950.md:21: warning M021: 50,000 characters without a space" in err
+    # (page markers of the print edition fall inside the run: whitespace between its pieces)
+    assert "".join(epub_text(tmp_path / "out" / "book.epub").replace("\u200b", "").split()).count(run) == 1
+
+
+def _many_notes(book: Path, n: int) -> None:
+    letter = book / "letters" / "01-ada-1950.md"
+    text = letter.read_text()
+    text = text.replace(
+        "notes: {garden: editors}", "notes: {garden: editors, " + ", ".join(f"n{i}: editors" for i in range(n)) + "}"
+    )
+    text = text.replace("The garden is", " ".join(f"word{i}[^n{i}]" for i in range(n)) + " The garden is", 1)
+    letter.write_text(text + "\n" + "\n".join(f"[^n{i}]: Note {i}." for i in range(n)) + "\n")
+
+
+def test_a_paragraph_with_hundreds_of_footnotes_is_refused_with_its_line(book: Path, capsys) -> None:
+    _many_notes(book, 500)
+    assert main(["check", str(book)]) == 2
+    assert "letters/01-ada-1950.md:21: error N008: 501 note calls in one paragraph" in capsys.readouterr().err
+    (book / "book.yaml").write_text((book / "book.yaml").read_text().replace("# print: footnotes", "print: endnotes"))
+    assert main(["check", str(book)]) == 0  # as endnotes at the back, they are laid out
+
+
+def test_the_layout_engine_failing_is_a_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever WeasyPrint's layout raises inside (its assertion ``not page_is_empty`` on a
+    page that 100 footnotes of one paragraph cannot fill, which N008 now prevents) ends as
+    finding L001, never a traceback.  The engine's failure is simulated: no small document
+    makes WeasyPrint fail for certain."""
+    import weasyprint
+
+    from publish import theme
+    from publish.diagnostics import Collector, ManuscriptError
+    from publish.writers.fetch import BoundedFetcher
+    from publish.writers.pdf import lay_out
+
+    def fail(self: object, *args: object, **kwargs: object) -> None:
+        raise AssertionError
+
+    monkeypatch.setattr(weasyprint.HTML, "render", fail)
+    styles = (theme.folder("styles"),)
+    with pytest.raises(ManuscriptError) as raised:
+        lay_out("<p>x</p>", styles, BoundedFetcher(list(styles), styles), Collector())
+    assert [d.code.value for d in raised.value.diagnostics] == ["L001"]
+    assert "WeasyPrint could not lay the book out (AssertionError)" in str(raised.value.diagnostics[0])
+
+
+def test_the_print_pdf_is_reproducible_across_processes(book: Path, tmp_path: Path) -> None:
+    """The print profile's trailer /ID was random in its first element (WeasyPrint's
+    PDF/X writer): two builds in two processes now give the same bytes."""
+    import sys
+
+    outs = []
+    for run in ("a", "b"):
+        out = tmp_path / run
+        code = subprocess.run(
+            [sys.executable, "-m", "publish", "build", str(book), "-o", str(out), "--format", "pdf", "--profile", "print"],
+            capture_output=True,
+            env=dict(os.environ, SOURCE_DATE_EPOCH="1700000000"),
+        ).returncode
+        assert code == 0
+        outs.append((out / "book-print.pdf").read_bytes())
+    assert outs[0] == outs[1]
+
+
+def test_two_builds_into_one_folder_leave_one_whole_set(book: Path, tmp_path: Path) -> None:
+    """Two versions of a book built at once into one folder: the lock makes the second
+    wait, so the PDF and the EPUB left are of the same version, and the cache vouches for
+    what is there (a third build of that version renders nothing)."""
+    import sys
+
+    from .textutil import epub_text, pdf_pages
+
+    other = tmp_path / "other"
+    shutil.copytree(book, other)
+    letter = other / "letters" / "01-ada-1950.md"
+    letter.write_text(letter.read_text().replace("under snow", "under water"))
+    out = tmp_path / "out"
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
+    runs = [
+        subprocess.Popen([sys.executable, "-m", "publish", "build", str(b), "-o", str(out)], env=env, stderr=subprocess.PIPE)
+        for b in (book, other)
+    ]
+    assert [r.wait(timeout=300) for r in runs] == [0, 0]
+    pdf = " ".join(pdf_pages(out / "book.pdf"))
+    epub = epub_text(out / "book.epub")
+    versions = {"snow": ("under snow" in pdf, "under snow" in epub), "water": ("under water" in pdf, "under water" in epub)}
+    assert versions in ({"snow": (True, True), "water": (False, False)}, {"snow": (False, False), "water": (True, True)})
+    last = book if versions["snow"] == (True, True) else other
+    again = subprocess.run(
+        [sys.executable, "-m", "publish", "build", str(last), "-o", str(out)], env=env, capture_output=True, text=True
+    )
+    assert "up to date" in again.stdout + again.stderr
+
+
+def _processes_marked(mark: str) -> list[int]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and mark.encode() in (proc / "environ").read_bytes():
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc to find the build's processes")
+def test_kill_9_leaves_the_old_set_or_the_new_and_no_process(book: Path, tmp_path: Path) -> None:
+    """A build killed outright (SIGKILL) at ten moments drawn with a fixed seed: each
+    time the output folder holds the old version's PDF and EPUB or the new one's, never
+    one of each, and no process of the build (layout workers included) lives on."""
+    import random
+    import sys
+    import time
+    import uuid
+
+    from .textutil import epub_text, pdf_pages
+
+    out = tmp_path / "out"
+    assert main(["build", str(book), "-o", str(out)]) == 0
+    new = tmp_path / "new"
+    shutil.copytree(book, new)
+    letter = new / "letters" / "01-ada-1950.md"
+    letter.write_text(letter.read_text().replace("under snow", "under water"))
+    rng = random.Random(14)
+    for _ in range(10):
+        mark = f"PUBLISH_TEST_MARK={uuid.uuid4()}"
+        env = dict(os.environ, PUBLISH_TEST_MARK=mark.split("=", 1)[1])
+        run = subprocess.Popen(
+            [sys.executable, "-m", "publish", "build", str(new), "-o", str(out), "--layout", "units"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(0.2, 3.0))
+        run.kill()
+        run.wait()
+        pdf, epub = " ".join(pdf_pages(out / "book.pdf")), epub_text(out / "book.epub")
+        assert ("under water" in pdf) == ("under water" in epub) and ("under snow" in pdf) == ("under snow" in epub)
+        deadline = time.monotonic() + 5
+        while _processes_marked(mark) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _processes_marked(mark) == [], "a process of the killed build lives on"

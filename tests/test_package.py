@@ -183,7 +183,7 @@ def test_strict_refusal_leaves_every_output_as_it_was(tmp_path: Path, capsys) ->
     book = _starter(tmp_path)
     out = tmp_path / "out"
     assert main(["build", str(book), "-o", str(out)]) == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and not p.name.startswith(".")}
     assert set(before) == {"book.pdf", "book.epub"}
     from publish import theme
 
@@ -194,7 +194,7 @@ def test_strict_refusal_leaves_every_output_as_it_was(tmp_path: Path, capsys) ->
     )
     assert main(["build", str(book), "-o", str(out), "--strict"]) == 2
     assert "colour" in capsys.readouterr().err
-    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and not p.name.startswith(".")} == before
     assert not [p for p in out.iterdir() if p.name.startswith(".") and p.name.endswith(".tmp")]
 
 

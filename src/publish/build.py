@@ -166,15 +166,22 @@ class _Job:
 def _build(job: _Job) -> Result:
     job.step("Step 1: reading the manuscript")
     found = Collector()
+    from .theme import check_stylesheets
+
+    check_stylesheets(job.paths.styles, found)  # before the manuscript: load reports both
     book = load(job.paths.manuscript, found, job.strict)
     _check_output(job.paths.output)  # created only once the manuscript is known to be valid
     if job.layout == "auto":
         job.layout = "units" if _worth_units(book) else "single"
     result = Result(book, layout=job.layout)
-    try:  # every output staged beside its place; all moved into place at the end, or none
-        return _build_set(job, book, found, result)
-    finally:
-        _discard(result)  # whatever was not moved into place: a failed or refused build
+    with _output_lock(job.paths.output, job.step):
+        last = job.cache.up_to_date(job.key)  # another build, waited for, may have made them
+        if last is not None:
+            return Result(None, {Path(p).name: Path(p) for p in last["outputs"]}, skipped=True, report={"unchanged": True})
+        try:  # every output staged beside its place; all moved into place at the end, or none
+            return _build_set(job, book, found, result)
+        finally:
+            _discard(result)  # whatever was not moved into place: a failed or refused build
 
 
 def _build_set(job: _Job, book: Book, found: Collector, result: Result) -> Result:
@@ -239,7 +246,11 @@ def _build_pdf(
             layout_salt(paths.manuscript, paths.styles, paths.output) if cache is not None else ""
         )  # the same for every profile
         seeds = {p: _reset_again(book, paths, p, cache, salt) for p in profiles}
-        with ProcessPoolExecutor(max_workers=len(others)) if others else _NoPool() as pool:
+        from .runners import _watch
+
+        # (Each worker ends when this process is gone, even killed outright: see runners._watch.)
+        pool_of = ProcessPoolExecutor(max_workers=len(others), initializer=_watch, initargs=(os.getpid(),)) if others else None
+        with pool_of or _NoPool() as pool:
             futures = {p: pool.submit(_profile_pdf, book, paths, p, seed=seeds[p][0]) for p in others}
             step(f"Step 2: laying out the PDF, {profiles[0]} profile (WeasyPrint)")
             expected = len(cache.last().get("state", {}).get("pages", ())) if cache is not None else 0
@@ -542,6 +553,26 @@ def _misplaced_footnotes(book: Book, pdf: Any) -> list[str]:
     """Paragraphs whose first call of a note is not on the page where the note landed
     (or the note did not land at all: WeasyPrint 70 can drop a footnote it deferred)."""
     return [p for p, note in _note_calls(book) if pdf.anchors.get(note) != pdf.anchors.get(f"{note}-call-1")]
+
+
+@contextlib.contextmanager
+def _output_lock(folder: Path, step: Callable[[str], None]) -> Any:
+    """An exclusive lock on the output folder for the time a build writes into it: a
+    second build into the same folder waits for the first (then finds its outputs up to
+    date, or makes its own), so no set mixes two builds' files.  The lock is the kernel's
+    (flock): a build killed outright holds it no more."""
+    import fcntl
+
+    with open(folder / ".publish-lock", "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            step(f"another build is writing into {folder}: waiting for it to finish")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _check_output(folder: Path) -> None:

@@ -184,6 +184,9 @@ def _check(args: argparse.Namespace) -> int:
     from .diagnostics import Collector
 
     found = Collector()
+    from . import theme
+
+    theme.check_stylesheets(theme.layers("styles", args.manuscript), found)  # as build does
     load(args.manuscript, found, args.strict)
     for d in found.items:
         print(_where(args.manuscript, d), file=sys.stderr)
@@ -254,10 +257,10 @@ def _build(args: argparse.Namespace) -> int:
             args.report.write_text(json.dumps(result.report) + "\n", encoding="utf-8")
         return 0
     for w in result.warnings:
-        console.print(_where(args.manuscript, w), markup=False, highlight=False)
+        console.print(_where(args.manuscript, w), markup=False, highlight=False, soft_wrap=True)
     for fmt, path in result.written.items():
         extra = f" ({result.pages} pages)" if fmt.startswith("pdf") else ""
-        console.print(f"wrote {path}{extra}", markup=False, highlight=False)
+        console.print(f"wrote {path}{extra}", markup=False, highlight=False, soft_wrap=True)
     from .report import lines
 
     for line in lines(result.report):

@@ -41,6 +41,7 @@ class Code(enum.Enum):
     BAD_NAME = "M018"
     DUPLICATE_KEY = "M019"
     CONTROL_CHARACTER = "M020"
+    LONG_RUN = "M021"
     NOTE_UNDEFINED = "N001"
     NOTE_UNUSED = "N002"
     NOTE_EMPTY = "N003"
@@ -48,6 +49,7 @@ class Code(enum.Enum):
     NOTE_WHOLE_CALLED = "N005"
     NOTE_IN_NOTE = "N006"
     NOTE_TWICE = "N007"
+    TOO_MANY_NOTES = "N008"
     XREF_UNKNOWN = "X001"
     EMENDATION_NOT_FOUND = "E001"
     EMENDATION_AMBIGUOUS = "E002"
@@ -58,6 +60,7 @@ class Code(enum.Enum):
     RESOURCE_REFUSED = "R001"
     OUTPUT_UNWRITABLE = "O001"
     ENGINE_WARNING = "W001"
+    LAYOUT_FAILED = "L001"
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 from .diagnostics import PublishError
 
@@ -44,3 +46,62 @@ def lookup(layers: tuple[Path, ...], name: str) -> Path:
         if (layer / name).is_file():
             return layer / name
     return layers[-1] / name
+
+
+#: The stylesheets a build reads, by format (the EPUB carries its three).
+STYLESHEETS = ("fonts.css", "base.css", "print.css", "profile-print.css", "epub.css")
+
+
+def stylesheet_urls(css: str) -> list[tuple[int, str, str]]:
+    """Every URL a stylesheet names: (line, URL, "import" or "url"), read with tinycss2
+    (WeasyPrint's CSS parser)."""
+    import tinycss2
+
+    out: list[tuple[int, str, str]] = []
+
+    def walk(tokens: Any) -> None:
+        for t in tokens or ():
+            if t.type == "url":
+                out.append((t.source_line, t.value, "url"))
+            elif t.type == "function" and t.lower_name == "url":
+                strings = [a.value for a in t.arguments if a.type == "string"]
+                out.append((t.source_line, strings[0] if strings else "", "url"))
+            elif t.type == "at-rule" and t.lower_at_keyword == "import":
+                strings = [a.value for a in t.prelude if a.type in ("string", "url")]
+                out.append((t.source_line, strings[0] if strings else "", "import"))
+                continue
+            for part in ("prelude", "content", "arguments"):
+                if isinstance(getattr(t, part, None), list):
+                    walk(getattr(t, part))
+
+    walk(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
+    return out
+
+
+def check_stylesheets(styles: tuple[Path, ...], found: Any) -> None:
+    """Each stylesheet the build reads names only files beside it, by a relative path
+    inside the styles folder: no scheme (``http:``, ``file:``, ``data:``), no absolute
+    path, no ``..``, no ``@import`` (the EPUB carries its stylesheets as they are, so a
+    reference that the PDF's fetcher would refuse must not reach the EPUB either).  Each
+    finding names the stylesheet's file and line (R001)."""
+    from .diagnostics import Code
+    from .model import Loc
+
+    for name in STYLESHEETS:
+        path = lookup(styles, name)
+        if not path.is_file():
+            continue
+        try:
+            css = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            found.error(Code.RESOURCE_REFUSED, Loc(str(path)), f"cannot read the stylesheet ({exc})")
+            continue
+        for line, url, kind in stylesheet_urls(css):
+            parts = urlsplit(url)
+            why = ""
+            if kind == "import":
+                why = "@import is not allowed: the book's stylesheets are fonts.css, base.css, print.css, profile-print.css and epub.css"
+            elif parts.scheme or parts.netloc or url.startswith("/") or ".." in Path(parts.path).parts or not parts.path:
+                why = "a stylesheet may name only files of the styles folder, by a relative path (fonts/..., icc/...)"
+            if why:
+                found.error(Code.RESOURCE_REFUSED, Loc(str(path), line), f"`{url}`: {why}")

@@ -36,7 +36,7 @@ from ..model import (
     Typography,
 )
 from ..transforms.xrefs import target_ids
-from ..walk import inline_nodes
+from ..walk import inline_nodes, paragraphs
 from ..walk import plain_text as _plain
 from .markdown import parse_markdown
 from .source import YamlSyntaxError, load_yaml, read_text
@@ -456,6 +456,10 @@ def _emendations(root: Path, found: Collector) -> tuple[Emendation, ...]:
     )
 
 
+#: Note calls one paragraph may hold when notes are footnotes: WeasyPrint 70 lays out 60
+#: short footnotes of one paragraph and fails (an assertion, after a long layout) on 100.
+MAX_CALLS_PER_PARAGRAPH = 60
+
 #: Ids the book's own documents and elements use (EPUB documents, the print HTML's
 #: divisions): a letter or division may not take them.
 RESERVED_IDS = frozenset(
@@ -484,6 +488,17 @@ RESERVED_PREFIXES = ("part-",)
 
 def _cross_checks(book: Book, found: Collector, check_config: bool = True, check_refs: bool = True) -> None:
     """Checks that need the whole book: ids, references, sources, authors, series, dates, note use."""
+    if book.settings.notes_print == "footnotes":
+        for item in (*book.front, *book.all_letters):
+            for para in paragraphs(item.blocks):
+                calls = sum(isinstance(n, NoteRef) for n in inline_nodes([para]))
+                if calls > MAX_CALLS_PER_PARAGRAPH:
+                    found.error(
+                        Code.TOO_MANY_NOTES,
+                        para.loc,
+                        f"{calls} note calls in one paragraph: footnotes for more than {MAX_CALLS_PER_PARAGRAPH} cannot be "
+                        "laid out on its pages; split the paragraph, or set `notes.print: endnotes` in book.yaml",
+                    )
     if check_config and not any((Path(book.root) / "letters").glob("*.md")):
         found.error(Code.EMPTY_LETTER, Loc("letters", 0), "the book has no letters: put one Markdown file per letter in letters/")
     seen: dict[str, Loc] = {}

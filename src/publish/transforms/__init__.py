@@ -16,11 +16,19 @@ from .blocks import number_blocks
 from .emendations import apply_emendations
 from .letters import number_letters
 from .notes import number_notes
+from .runs import break_long_runs
 from .xrefs import resolve_xrefs
 
 Transform = Callable[[Book, Collector], Book]
 
-PIPELINE: tuple[Transform, ...] = (apply_emendations, number_blocks, number_letters, number_notes, resolve_xrefs)
+PIPELINE: tuple[Transform, ...] = (
+    apply_emendations,
+    number_blocks,
+    number_letters,
+    number_notes,
+    resolve_xrefs,
+    break_long_runs,
+)
 
 
 def run(book: Book, found: Collector | None = None) -> Book:

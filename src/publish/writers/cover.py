@@ -23,7 +23,15 @@ def cover_png(book: Book, env: Any, styles: tuple[Path, ...], fetcher: Any) -> b
     from . import fetch
 
     html = render_template(env, "epub/cover.html.j2", book=book, meta=book.meta)
-    pdf = weasyprint.HTML(string=html, base_url=fetch.base_url(styles), url_fetcher=fetcher).write_pdf()
+    try:
+        pdf = weasyprint.HTML(string=html, base_url=fetch.base_url(styles), url_fetcher=fetcher).write_pdf()
+    except fetch.RefusedResource as exc:
+        from ..diagnostics import Code, Collector, ManuscriptError
+        from ..model import Loc
+
+        refused = Collector()
+        refused.error(Code.RESOURCE_REFUSED, Loc("epub/cover.html.j2"), f"the cover asks for {exc.url}: {exc.why}")
+        raise ManuscriptError(refused.items) from exc
     doc = pdfium.PdfDocument(pdf)
     try:
         page = doc[0]

@@ -115,6 +115,18 @@ def lay_out(
         refused = Collector()
         refused.error(Code.RESOURCE_REFUSED, Loc(str(styles[0].resolve())), f"the stylesheets ask for {exc.url}: {exc.why}")
         raise ManuscriptError(refused.items) from exc
+    except (AssertionError, RecursionError, ValueError, IndexError, KeyError, TypeError) as exc:
+        # WeasyPrint failing inside its layout (e.g. an assertion on a page its footnotes
+        # cannot fill): the book cannot be laid out as it is; say so, without a traceback.
+        failed = Collector()
+        what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        failed.error(
+            Code.LAYOUT_FAILED,
+            Loc(str(styles[0].resolve())),
+            f"WeasyPrint could not lay the book out ({what}); the last change to the manuscript or the styles is the "
+            "likely cause (a paragraph with very many notes, an element too large for a page)",
+        )
+        raise ManuscriptError(failed.items) from exc
     finally:
         logger.removeHandler(handler)
         if pages:

@@ -92,6 +92,10 @@ def finish(pdf: object, main_start: int, xmp: Callable[[bytes], bytes], version:
     _page_labels(pdf, main_start)
     if "/Metadata" in pdf.Root:
         pdf.Root.Metadata.write(xmp(pdf.Root.Metadata.read_bytes()))
+    # qpdf keeps the first element of an /ID already there (WeasyPrint's PDF/X writer makes
+    # it random): without one, both elements are digested from the content.
+    if "/ID" in pdf.trailer:
+        del pdf.trailer.ID
     buffer = io.BytesIO()
     pdf.save(buffer, min_version=version or pdf.pdf_version, deterministic_id=True)
     return buffer.getvalue()
