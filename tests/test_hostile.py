@@ -308,3 +308,34 @@ def test_kill_9_leaves_the_old_set_or_the_new_and_no_process(book: Path, tmp_pat
         while _processes_marked(mark) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert _processes_marked(mark) == [], "a process of the killed build lives on"
+
+
+def test_a_full_disk_is_exit_3_with_the_old_set_whole(book: Path, tmp_path: Path, capsys) -> None:
+    """The output folder on a small tmpfs, filled up after a first build: the next build
+    exits 3 with a sentence, not a traceback, and the first build's set stays whole."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", str(mount)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip("needs root and tmpfs to make a small disk")
+    try:
+        out = mount / "out"
+        assert main(["build", str(book), "-o", str(out)]) == 0
+        before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and not p.name.startswith(".")}
+        filler = mount / "filler"
+        with filler.open("wb") as fh:  # every byte left
+            try:
+                while True:
+                    fh.write(b"\0" * 65536)
+            except OSError:
+                pass
+        letter = book / "letters" / "01-ada-1950.md"
+        letter.write_text(letter.read_text().replace("under snow", "under water"))
+        capsys.readouterr()
+        assert main(["build", str(book), "-o", str(out)]) == 3
+        err = capsys.readouterr().err
+        assert "No space left on device" in err and "previous outputs are unchanged" in err and "Traceback" not in err
+        assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and not p.name.startswith(".")} == before
+        assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+    finally:
+        subprocess.run(["umount", str(mount)], capture_output=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import os
 import pickle
 import shutil
@@ -180,6 +181,12 @@ def _build(job: _Job) -> Result:
             return Result(None, {Path(p).name: Path(p) for p in last["outputs"]}, skipped=True, report={"unchanged": True})
         try:  # every output staged beside its place; all moved into place at the end, or none
             return _build_set(job, book, found, result)
+        except OSError as exc:
+            if exc.errno not in _WRITE_ERRORS:
+                raise
+            raise OutputError(
+                f"{job.paths.output}: cannot write the outputs ({exc.strerror}); the previous outputs are unchanged"
+            ) from exc
         finally:
             _discard(result)  # whatever was not moved into place: a failed or refused build
 
@@ -553,6 +560,10 @@ def _misplaced_footnotes(book: Book, pdf: Any) -> list[str]:
     """Paragraphs whose first call of a note is not on the page where the note landed
     (or the note did not land at all: WeasyPrint 70 can drop a footnote it deferred)."""
     return [p for p, note in _note_calls(book) if pdf.anchors.get(note) != pdf.anchors.get(f"{note}-call-1")]
+
+
+#: Errors writing the outputs (a full disk, a quota, a read-only or forbidden folder).
+_WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EFBIG})
 
 
 @contextlib.contextmanager
