@@ -95,8 +95,14 @@ def faces() -> dict[str, Path]:
 
 
 def characters(name: str) -> frozenset[int]:
-    """The code points face ``name`` has a glyph for."""
-    return _characters(str(faces()[name]))
+    """The code points face ``name`` has a glyph for (its package's file: an instance
+    has the same)."""
+    return _characters(str(FACES[name].path))
+
+
+@functools.cache
+def _covered() -> frozenset[int]:
+    return frozenset().union(*(characters(n) for n in FACES))
 
 
 @functools.cache
@@ -120,7 +126,7 @@ def uncovered(text: str) -> list[str]:
     spaces aside): a system font would stand in for them."""
     import unicodedata
 
-    have = frozenset().union(*(characters(n) for n in FACES))
+    have = _covered()
     return sorted(c for c in set(text) if ord(c) not in have and unicodedata.category(c) not in ("Cc", "Cf", "Zs", "Zl", "Zp"))
 
 
