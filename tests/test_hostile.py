@@ -299,7 +299,7 @@ def test_kill_9_leaves_the_old_set_or_the_new_and_no_process(book: Path, tmp_pat
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        time.sleep(rng.uniform(0.2, 3.0))
+        time.sleep(rng.uniform(0.2, 2.2))
         run.kill()
         run.wait()
         pdf, epub = " ".join(pdf_pages(out / "book.pdf")), epub_text(out / "book.epub")
@@ -339,3 +339,13 @@ def test_a_full_disk_is_exit_3_with_the_old_set_whole(book: Path, tmp_path: Path
         assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
     finally:
         subprocess.run(["umount", str(mount)], capture_output=True)
+
+
+def test_a_layout_past_its_time_bound_is_stopped(book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    """PUBLISH_LAYOUT_SECONDS bounds one layout (900 s by default): past it, the build
+    stops with L002 and writes nothing."""
+    monkeypatch.setenv("PUBLISH_LAYOUT_SECONDS", "0.05")
+    assert main(["build", str(book), "-o", str(tmp_path / "out"), "--format", "pdf", "--layout", "single"]) == 2
+    err = capsys.readouterr().err
+    assert "L002" in err and "more than 0.05 s" in err and "Traceback" not in err
+    assert not (tmp_path / "out" / "book.pdf").exists()

@@ -61,6 +61,7 @@ class Code(enum.Enum):
     OUTPUT_UNWRITABLE = "O001"
     ENGINE_WARNING = "W001"
     LAYOUT_FAILED = "L001"
+    LAYOUT_TIMEOUT = "L002"
 
 
 @dataclass(frozen=True)

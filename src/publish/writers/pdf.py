@@ -15,6 +15,7 @@ is a digest of the content; so the same manuscript gives the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import uuid
@@ -83,6 +84,43 @@ class _Pages(logging.Handler):
             self.on_page(int(record.args[0]))
 
 
+class LayoutTimeout(Exception):
+    def __init__(self, seconds: float):
+        super().__init__(f"layout longer than {seconds} s")
+        self.seconds = seconds
+
+
+#: The longest one layout may take, in seconds (``PUBLISH_LAYOUT_SECONDS``): a book of
+#: 1,500 pages is laid out in about four minutes on one core.
+LAYOUT_SECONDS = 900.0
+
+
+@contextlib.contextmanager
+def _time_bound() -> Any:
+    """Stop a layout that runs past ``LAYOUT_SECONDS`` (a timer signal; only in a
+    process's main thread, where WeasyPrint lays out the single document and the units;
+    the EPUB cover, a page, is drawn in another thread, unbounded)."""
+    import os
+    import signal
+    import threading
+
+    seconds = float(os.environ.get("PUBLISH_LAYOUT_SECONDS") or LAYOUT_SECONDS)
+    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise LayoutTimeout(seconds)
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def lay_out(
     html: str,
     styles: tuple[Path, ...],
@@ -110,7 +148,17 @@ def lay_out(
         progress.addHandler(pages)
         progress.setLevel(logging.INFO)
     try:
-        document = weasyprint.HTML(string=html, base_url=fetch.base_url(styles), url_fetcher=fetcher).render()
+        with _time_bound():
+            document = weasyprint.HTML(string=html, base_url=fetch.base_url(styles), url_fetcher=fetcher).render()
+    except LayoutTimeout as exc:
+        late = Collector()
+        late.error(
+            Code.LAYOUT_TIMEOUT,
+            Loc(str(styles[0].resolve())),
+            f"one layout took more than {exc.seconds:g} s and was stopped (PUBLISH_LAYOUT_SECONDS sets the bound); "
+            "the last change to the manuscript or the styles is the likely cause",
+        )
+        raise ManuscriptError(late.items) from exc
     except RefusedResource as exc:
         refused = Collector()
         refused.error(Code.RESOURCE_REFUSED, Loc(str(styles[0].resolve())), f"the stylesheets ask for {exc.url}: {exc.why}")
