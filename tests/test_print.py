@@ -117,7 +117,11 @@ def test_missing_font_file_is_a_clear_error(tmp_path: Path, capsys) -> None:
     code = main(["build", str(ROOT / "manuscript"), "-o", str(tmp_path / "out"), "--format", "pdf", "--styles", str(styles)])
     err = capsys.readouterr().err
     assert code == 2
-    assert "R001" in err and "NoSuchFont.ttf is neither in" in err
+    line = next(i for i, text in enumerate(css.read_text().splitlines(), 1) if "NoSuchFont" in text)
+    assert f"styles/fonts.css:{line}: error R001: `fonts/NoSuchFont.ttf`: no file fonts/NoSuchFont.ttf" in err
+    assert main(["check", str(ROOT / "manuscript")]) == 0  # the theme's own are fine
+    assert main(["check", str(ROOT / "manuscript"), "--styles", str(styles)]) == 2  # check and build agree
+    assert "error R001: `fonts/NoSuchFont.ttf`" in capsys.readouterr().err
     assert not (tmp_path / "out" / "barta-sedova-letters.pdf").exists()
 
 

@@ -51,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="validate the manuscript without building anything")
     c.add_argument("manuscript", nargs="?", type=Path, help=BOOK_HELP)
     c.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 2)")
+    c.add_argument("--styles", type=Path, help="a styles folder looked in first, as for build (its stylesheets are checked)")
     b = sub.add_parser("build", help="build the book's PDF and EPUB into the output folder")
     b.add_argument(
         "manuscript",
@@ -186,7 +187,7 @@ def _check(args: argparse.Namespace) -> int:
     found = Collector()
     from . import theme
 
-    theme.check_stylesheets(theme.layers("styles", args.manuscript), found)  # as build does
+    theme.check_stylesheets(theme.layers("styles", args.manuscript, args.styles), found)  # as build does
     load(args.manuscript, found, args.strict)
     for d in found.items:
         print(_where(args.manuscript, d), file=sys.stderr)

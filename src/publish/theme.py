@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .diagnostics import PublishError
+from .fonts import FACES
 
 _CHECKOUT = Path(__file__).resolve().parents[2]
 
@@ -103,5 +104,18 @@ def check_stylesheets(styles: tuple[Path, ...], found: Any) -> None:
                 why = "@import is not allowed: the book's stylesheets are fonts.css, base.css, print.css, profile-print.css and epub.css"
             elif parts.scheme or parts.netloc or url.startswith("/") or ".." in Path(parts.path).parts or not parts.path:
                 why = "a stylesheet may name only files of the styles folder, by a relative path (fonts/..., icc/...)"
+            elif not _provided(styles, parts.path):
+                why = f"no file {parts.path} in {' or '.join(str(s) for s in styles)}" + (
+                    f", nor a face of the font packages ({', '.join(FACES)})" if parts.path.startswith("fonts/") else ""
+                )
             if why:
                 found.error(Code.RESOURCE_REFUSED, Loc(str(path), line), f"`{url}`: {why}")
+
+
+def _provided(styles: tuple[Path, ...], name: str) -> bool:
+    """Whether a stylesheet's relative ``name`` is served: a file of a styles layer, a
+    face of the font packages (``fonts/``), or a CMYK profile (``icc/``: the print
+    profile's, whose absence only a print build reports, R001 naming what to install)."""
+    if name.startswith("icc/") or any((layer / name).is_file() for layer in styles):
+        return True
+    return name.startswith("fonts/") and name.removeprefix("fonts/") in FACES
