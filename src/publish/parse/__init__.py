@@ -9,6 +9,7 @@ raised as one ``ManuscriptError``.  No numbering, no HTML: that is for later ste
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -280,6 +281,12 @@ def _notes_with_series(
     lines = parsed.meta_lines
     out = []
     for note in notes:
+        if not NOTE_LABEL.fullmatch(note.label):
+            found.error(
+                Code.BAD_NAME,
+                note.loc,
+                f"note label `{note.label}`: a label is letters, digits, - or _ (it becomes part of an id and a link)",
+            )
         key = series.get(note.label)
         if not key:
             found.error(
@@ -455,6 +462,9 @@ def _emendations(root: Path, found: Collector) -> tuple[Emendation, ...]:
         if e and e["where"] and e["original"] and e["corrected"] is not None
     )
 
+
+#: A note's label (``[^label]``): it becomes part of the note's HTML id and of links.
+NOTE_LABEL = re.compile(r"[^\W]([\w-]{0,63})")
 
 #: Note calls one paragraph may hold when notes are footnotes: WeasyPrint 70 lays out 60
 #: short footnotes of one paragraph and fails (an assertion, after a long layout) on 100.
