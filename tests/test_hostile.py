@@ -349,3 +349,14 @@ def test_a_layout_past_its_time_bound_is_stopped(book: Path, tmp_path: Path, mon
     err = capsys.readouterr().err
     assert "L002" in err and "more than 0.05 s" in err and "Traceback" not in err
     assert not (tmp_path / "out" / "book.pdf").exists()
+
+
+def test_a_note_label_that_is_not_a_name_is_refused(book: Path, capsys) -> None:
+    """A label with ``<`` or ``"`` made ids and links an EPUB cannot hold (epubcheck
+    RSC-020), silently."""
+    letter = book / "letters" / "01-ada-1950.md"
+    letter.write_text(
+        letter.read_text().replace("[^garden]", "[^a<b]").replace("notes: {garden: editors}", 'notes: {"a<b": editors}')
+    )
+    assert main(["check", str(book)]) == 2
+    assert "letters/01-ada-1950.md:31: error M018: note label `a<b`" in capsys.readouterr().err

@@ -23,7 +23,7 @@ from .parse.source import KeyPath
 @dataclass(frozen=True)
 class Field:
     """One key of a schema.  ``kind``: str, int, bool, date, choice, list, map, dict,
-    ``name`` (an id or slug: see ``NAME``), ``language`` (a BCP 47 tag), ``identifier`` (no spaces), or ``raw`` (any YAML value, checked by the
+    ``name`` (an id or slug: see ``NAME``), ``language`` (a BCP 47 tag), ``identifier`` (no spaces), ``length`` (a CSS length), ``text`` (a string that is not blank), or ``raw`` (any YAML value, checked by the
     parser that reads it: a party or a list of parties, an EDTF date, parts given by name
     or by ranges).
 
@@ -58,7 +58,7 @@ PERSON = _map(
     "a person or organisation of the register",
     {
         "id": Field("name", "id that letters name in `from`/`to` (`person: <id>`)", required=True),
-        "name": Field("str", "name as printed", required=True),
+        "name": Field("text", "name as printed", required=True),
         "sort": Field("str", "sort form of the name (default: the name)", default=""),
         "kind": Field("choice", "person or organisation", default="person", choices=("person", "organisation")),
         "dates": Field("str", 'life dates as printed ("c. 1100–1164")', default=""),
@@ -73,7 +73,7 @@ PERSON = _map(
 PART_RANGE = _map(
     "a part given by range",
     {
-        "title": Field("str", "the part's title", required=True),
+        "title": Field("text", "the part's title", required=True),
         "from": Field("str", "first date of the part (EDTF; open if left out)", default=""),
         "to": Field("str", "last date of the part (EDTF; open if left out)", default=""),
     },
@@ -105,12 +105,12 @@ CREDIT = {
 #: ``book.yaml``: the book's metadata and build settings.
 BOOK: dict[str, Field] = {
     "slug": Field("name", "file name of the outputs: output/<slug>.pdf and .epub", required=True),
-    "title": Field("str", "title of the book", required=True),
+    "title": Field("text", "title of the book", required=True),
     "subtitle": Field("str", "subtitle", default=""),
     "language": Field("language", "BCP 47 language of the book", required=True),
     "identifier": Field("identifier", "stable identifier (urn:uuid:...) of this edition", required=True),
     "publisher": Field("str", "publisher's name on the title page", default=""),
-    "rights": Field("str", "rights statement for the colophon", required=True),
+    "rights": Field("text", "rights statement for the colophon", required=True),
     "edition": _map(
         "edition number and date",
         {
@@ -127,7 +127,7 @@ BOOK: dict[str, Field] = {
             "a contributor",
             {
                 "id": Field("name", "stable id used elsewhere in the manuscript", required=True),
-                "name": Field("str", "name as printed", required=True),
+                "name": Field("text", "name as printed", required=True),
                 "roles": Field("list", "MARC relator codes", required=True, item=Field("str", "role")),
                 "file_as": Field("str", "sort form of the name", default=""),
             },
@@ -141,7 +141,7 @@ BOOK: dict[str, Field] = {
             "a source",
             {
                 "id": Field("name", "id that letters name in their `source`", required=True),
-                "title": Field("str", "the source's title", required=True),
+                "title": Field("text", "the source's title", required=True),
                 "credits": Field("list", "credits as the source words them", default=[], item=_map("a credit", CREDIT)),
             },
         ),
@@ -175,7 +175,7 @@ BOOK: dict[str, Field] = {
                 item=_map(
                     "a note series",
                     {
-                        "name": Field("str", "who writes the notes of this series", required=True),
+                        "name": Field("text", "who writes the notes of this series", required=True),
                         "tag": Field("str", "printed after each note of the series (may be empty)", default=""),
                         "marks": Field(
                             "choice",
@@ -202,9 +202,9 @@ BOOK: dict[str, Field] = {
             "parts_recto": Field("bool", "open each part of the correspondence on a recto (else on a new page)", default=False),
             "margins": _map(
                 "page margins (CSS lengths); unset ones come from the trim size",
-                {k: Field("str", f"{k} margin", default="") for k in ("top", "bottom", "inner", "outer")},
+                {k: Field("length", f"{k} margin", default="") for k in ("top", "bottom", "inner", "outer")},
             ),
-            "bleed": Field("str", "bleed of the print profile (CSS length)", default="3mm"),
+            "bleed": Field("length", "bleed of the print profile (CSS length)", default="3mm"),
             "crop_marks": Field("bool", "crop marks in the print profile", default=False),
         },
     ),
@@ -256,7 +256,7 @@ BOOK: dict[str, Field] = {
 #: Front matter of a letter file.
 LETTER: dict[str, Field] = {
     "id": Field("name", "stable id, used by cross-references and file names", required=True),
-    "heading": Field("str", "the letter's heading, as the source gives it", required=True),
+    "heading": Field("text", "the letter's heading, as the source gives it", required=True),
     "short_heading": Field("str", "a shorter heading for running heads", default=""),
     "from": Field("raw", "sender: a mapping (person, organisation, author) or a list of them", required=True),
     "to": Field("raw", "recipient: a mapping (person, organisation) or a list of them", required=True),
@@ -284,7 +284,7 @@ LETTER: dict[str, Field] = {
 #: Front matter of a front-matter division (introduction, note on the text).
 DIVISION: dict[str, Field] = {
     "id": Field("name", "stable id", required=True),
-    "title": Field("str", "title as printed", required=True),
+    "title": Field("text", "title as printed", required=True),
     "notes": Field("dict", "note label -> series key", default={}, item=Field("str", "series")),
     "appends": Field("choice", "generated matter printed after the text", default="none", choices=("none", "emendations")),
 }
@@ -310,6 +310,8 @@ TRIMS: dict[str, tuple[str, ...]] = {
 }
 
 _TYPES = {"str": str, "int": int, "bool": bool, "date": dt.date}
+#: A CSS length as book.yaml may give one (it is written into the stylesheet: nothing else).
+LENGTH = re.compile(r"0|\d{1,4}(\.\d{1,4})?(mm|cm|in|pt|pc|px)")
 IDENTIFIER = re.compile(r"[^\s<>\"&]{1,200}")
 #: A name that becomes a file name, a zip entry and an XML id (kind ``name``): no path,
 #: no space, no dot (``#letter.note`` separates them), not starting with a digit.
@@ -381,6 +383,11 @@ def validate(
             Code.BAD_VALUE, loc(path), f"`{where}` is {data!r}; expected a BCP 47 language tag (en, fr, la, de-CH, grc, ...)"
         )
         return spec.default or ""
+    if spec.kind == "length":
+        if isinstance(data, str) and LENGTH.fullmatch(data.strip()):
+            return data.strip()
+        found.error(Code.BAD_VALUE, loc(path), f"`{where}` is {data!r}; expected a length such as 18mm, 0.75in or 12pt")
+        return spec.default
     if spec.kind == "identifier":
         if isinstance(data, str) and IDENTIFIER.fullmatch(data):
             return data
@@ -397,6 +404,14 @@ def validate(
             f"`{where}` is {data!r}; expected a name: a letter, then letters, digits, - or _ "
             "(at most 64; it becomes a file name and an XML id)",
         )
+        return spec.default or ""
+    if spec.kind == "text":
+        if isinstance(data, (str, int, float)) and not isinstance(data, bool) and str(data).strip():
+            return str(data)
+        if isinstance(data, str):
+            found.error(Code.MISSING_KEY, loc(path), f"`{where}` is empty ({spec.doc})")
+        else:
+            found.error(Code.BAD_VALUE, loc(path), f"`{where}` is {data!r}; expected text ({spec.doc})")
         return spec.default or ""
     expected = _TYPES[spec.kind]
     if spec.kind == "date" and isinstance(data, str):

@@ -128,9 +128,11 @@ def parse(value: str, lang: str) -> LetterDate:
     try:
         parsed = parse_edtf(value)
         bounds = parsed.lower_strict(), parsed.upper_strict()
+        earliest, latest = _day(bounds[0]), _day(bounds[1])  # (edtf lets 29 February 1950 pass: the date does not)
     except (EDTFParseException, ValueError, OverflowError):
         raise DateError(f"`{value}` is not an EDTF date: it names a day that does not exist ({_EXPECTED})") from None
-    earliest, latest = _day(bounds[0]), _day(bounds[1])
+    if earliest and latest and earliest > latest:
+        raise DateError(f"`{value}` ends before it begins; write the earlier date first")
     return LetterDate(value, earliest, latest, _say(sides, lang, full=True), _say(sides, lang, full=False))
 
 

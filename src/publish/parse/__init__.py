@@ -32,6 +32,7 @@ from ..model import (
     PartRange,
     Party,
     Person,
+    Section,
     Settings,
     Source,
     Typography,
@@ -137,6 +138,7 @@ def _book(root: Path, found: Collector) -> tuple[Metadata | None, Settings | Non
     d = config.validate(data, config.top(config.BOOK), lines, "book.yaml", found)
     if d is None:
         return None, None
+    _book_checks(d, lines, found)
     ed = d["edition"] or {}
     meta = Metadata(
         slug=d["slug"] or "book",
@@ -187,6 +189,34 @@ def _book(root: Path, found: Collector) -> tuple[Metadata | None, Settings | Non
     return meta, settings
 
 
+def _book_checks(d: dict[str, Any], lines: dict, found: Collector) -> None:
+    """What book.yaml's schema cannot say: ids given once, roles that are MARC relator
+    codes, an edition number from 1."""
+    for key in ("contributors", "sources"):
+        seen: set[str] = set()
+        for i, entry in enumerate(d[key] or []):
+            if entry and entry["id"] and entry["id"] in seen:
+                found.error(
+                    Code.DUPLICATE_ID, Loc("book.yaml", lines.get((key, i, "id"), 0)), f"`{key}` has id `{entry['id']}` twice"
+                )
+            seen.add(entry["id"] if entry else "")
+    for i, entry in enumerate(d["contributors"] or []):
+        for j, role in enumerate((entry or {}).get("roles") or []):
+            if not (isinstance(role, str) and re.fullmatch(r"[a-z]{3}", role)):
+                found.error(
+                    Code.BAD_VALUE,
+                    Loc("book.yaml", lines.get(("contributors", i, "roles", j), lines.get(("contributors", i, "roles"), 0))),
+                    f"role {role!r} is not a MARC relator code (three letters: aut, edt, trl, trc, ...)",
+                )
+    number = (d["edition"] or {}).get("number")
+    if isinstance(number, int) and number < 1:
+        found.error(
+            Code.BAD_VALUE,
+            Loc("book.yaml", lines.get(("edition", "number"), 0)),
+            f"`edition.number` is {number}; editions count from 1",
+        )
+
+
 def _parts(value: Any, lines: dict, lang: str, found: Collector) -> tuple[str, tuple[PartRange, ...]]:
     """``divisions.parts``: a name of ``config.PARTS``, or a list of ranges with EDTF bounds."""
     where = ("divisions", "parts")
@@ -212,6 +242,12 @@ def _parts(value: Any, lines: dict, lang: str, found: Collector) -> tuple[str, t
             except dates.DateError as exc:
                 found.error(Code.BAD_DATE, Loc("book.yaml", lines.get((*where, i, key), 0)), str(exc))
                 bounds.append(None)
+        if bounds[0] and bounds[1] and bounds[0] > bounds[1]:
+            found.error(
+                Code.BAD_DATE,
+                Loc("book.yaml", lines.get((*where, i, "to"), 0)),
+                f"part `{item['title']}` ends ({item['to']}) before it begins ({item['from']}); swap them",
+            )
         ranges.append(PartRange(item["title"] or "", bounds[0], bounds[1]))
     return "ranges", tuple(ranges)
 
@@ -325,6 +361,8 @@ def _parties(value: Any, key: str, lines: dict, rel: str, register: dict[str, Pe
     """``from``/``to``: one mapping or a list of them; a person or organisation that is an
     id of ``persons.yaml`` is printed with the register's name."""
     items = value if isinstance(value, list) else [value]
+    if not items:
+        found.error(Code.MISSING_KEY, Loc(rel, lines.get((key,), 0)), f"`{key}` lists nobody; name at least one party")
     out = []
     for i, item in enumerate(items):
         path = (key, i) if isinstance(value, list) else (key,)
@@ -336,10 +374,10 @@ def _parties(value: Any, key: str, lines: dict, rel: str, register: dict[str, Pe
         for name in (person, organisation):
             if name in register:
                 ref = name
-        if person in register:
-            person = register[person].name
+        if person in register:  # (a register entry without a name is persons.yaml's finding)
+            person = register[person].name or person
         if organisation in register:
-            organisation = register[organisation].name
+            organisation = register[organisation].name or organisation
         if not person and not organisation:
             found.error(
                 Code.MISSING_KEY, Loc(rel, lines.get(path, 0)), f"each party in `{key}` needs a `person` or an `organisation`"
@@ -399,13 +437,20 @@ def _letters(
         lines = parsed.meta_lines
         if not parsed.blocks:
             found.error(Code.EMPTY_LETTER, loc, "the letter has no text; write its paragraphs below the header")
-        elif not any(b.part == "body" for b in parsed.blocks):
+        elif not any(b.part == "body" and not (isinstance(b, Section) and b.name == "headnote") for b in parsed.blocks):
             found.error(Code.EMPTY_LETTER, loc, "the letter has no body paragraphs outside `:::` parts")
         notes = _notes_with_series(parsed, {**d["notes"], **d["letter_notes"]}, rel, found, whole=set(d["letter_notes"]))
         letter_lang = d["language"] or lang
         senders = _parties(d["from"], "from", lines, rel, register, found)
         recipients = _parties(d["to"], "to", lines, rel, register, found)
         sort = d["sort"]
+        if isinstance(sort, (list, dict, bool)):
+            found.error(
+                Code.BAD_VALUE,
+                Loc(rel, lines.get(("sort",), 1)),
+                f"`sort` is {sort!r}; expected a number, a word or an EDTF date",
+            )
+            sort = ""
         letters.append(
             Letter(
                 id=d["id"] or "",
@@ -513,12 +558,14 @@ def _cross_checks(book: Book, found: Collector, check_config: bool = True, check
         found.error(Code.EMPTY_LETTER, Loc("letters", 0), "the book has no letters: put one Markdown file per letter in letters/")
     seen: dict[str, Loc] = {}
     for item in (*book.front, *book.all_letters):
-        if item.id in RESERVED_IDS or item.id.startswith(RESERVED_PREFIXES):
+        if item.id.lower() in RESERVED_IDS or item.id.lower().startswith(RESERVED_PREFIXES):
             found.error(Code.BAD_NAME, item.loc, f"id `{item.id}` is a name the book's own documents use; choose another")
-        elif item.id in seen:
-            found.error(Code.DUPLICATE_ID, item.loc, f"id `{item.id}` is already used by {seen[item.id]}; ids must be unique")
+        elif item.id.lower() in seen:  # (file names that differ in case only clash on many disks)
+            found.error(
+                Code.DUPLICATE_ID, item.loc, f"id `{item.id}` is already used by {seen[item.id.lower()]}; ids must be unique"
+            )
         else:
-            seen[item.id] = item.loc
+            seen[item.id.lower()] = item.loc
     sources = {s.id for s in book.meta.sources}
     people = {c.id for c in book.meta.contributors}
     series = {s.key for s in book.settings.note_series}
