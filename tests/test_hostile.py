@@ -299,7 +299,7 @@ def test_kill_9_leaves_the_old_set_or_the_new_and_no_process(book: Path, tmp_pat
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        time.sleep(rng.uniform(0.2, 2.2))
+        time.sleep(rng.uniform(0.2, 1.6))
         run.kill()
         run.wait()
         pdf, epub = " ".join(pdf_pages(out / "book.pdf")), epub_text(out / "book.epub")
