@@ -126,6 +126,9 @@ def uncovered(text: str) -> list[str]:
     spaces aside): a system font would stand in for them."""
     import unicodedata
 
+    book = characters("EBGaramond-Regular.ttf")
+    if all(ord(c) in book for c in set(text)):  # most books: the fallbacks' tables are not even read
+        return []
     have = _covered()
     return sorted(c for c in set(text) if ord(c) not in have and unicodedata.category(c) not in ("Cc", "Cf", "Zs", "Zl", "Zp"))
 
