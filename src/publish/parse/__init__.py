@@ -382,6 +382,12 @@ def _parties(value: Any, key: str, lines: dict, rel: str, register: dict[str, Pe
             found.error(
                 Code.MISSING_KEY, Loc(rel, lines.get(path, 0)), f"each party in `{key}` needs a `person` or an `organisation`"
             )
+        if d["author"] and key != "from":
+            found.error(
+                Code.BAD_VALUE,
+                Loc(rel, lines.get((*path, "author"), lines.get(path, 0))),
+                "`author` names who wrote the letter: it belongs in `from`, not in `to`",
+            )
         out.append(Party(person, organisation, d["author"], ref))
     return tuple(out)
 
@@ -495,7 +501,7 @@ def _emendations(root: Path, found: Collector) -> tuple[Emendation, ...]:
     spec = config.Field("list", "corrections", item=config.EMENDATION)
     items = config.validate(data, spec, lines, "emendations.yaml", found) or []
     for i, e in enumerate(items):
-        if e and e["original"] == "":
+        if e and isinstance(e["original"], str) and not e["original"].strip():
             found.error(
                 Code.EMENDATION_EMPTY,
                 Loc("emendations.yaml", lines.get((i, "original"), 0)),
@@ -504,7 +510,7 @@ def _emendations(root: Path, found: Collector) -> tuple[Emendation, ...]:
     return tuple(
         Emendation(e["where"], e["original"], e["corrected"], e["reason"], e["date"], Loc("emendations.yaml", lines.get((i,), 0)))
         for i, e in enumerate(items)
-        if e and e["where"] and e["original"] and e["corrected"] is not None
+        if e and e["where"] and (e["original"] or "").strip() and e["corrected"] is not None
     )
 
 

@@ -244,6 +244,7 @@ class _Open:
     lang: str = ""
     numbers: int = 0
     verse_lines: int = 0  # verse: lines so far, for their numbers
+    start: int = 0  # a letter part: how many blocks its list held when it opened
 
 
 class _Walker:
@@ -292,6 +293,12 @@ class _Walker:
 
     def open_fence(self, tok: Token, name: str) -> None:
         loc = self.loc(tok)
+        if tok.info.strip() != name:
+            self.found.error(
+                Code.UNKNOWN_PART,
+                loc,
+                f"`::: {tok.info.strip()}`: a fence names one part or section (`::: {name}`), nothing after it",
+            )
         inside = [o.name for o in self.stack]
         if name in CONTAINERS:
             a = self.attrs(tok, "part")
@@ -303,7 +310,8 @@ class _Walker:
                     loc,
                     f"`::: {name}` inside `::: {inside[-1]}`: letter parts go in the letter or in its original",
                 )
-            self.stack.append(_Open(name, loc, self.stack[-1].blocks if self.stack else self.top, name, a.get("lang", "")))
+            into = self.stack[-1].blocks if self.stack else self.top
+            self.stack.append(_Open(name, loc, into, name, a.get("lang", ""), start=len(into)))
             return
         a = self.attrs(tok, "verse" if name == "verse" else "section")
         if name in ("headnote", "original") and inside:
@@ -322,8 +330,14 @@ class _Walker:
                 )
         self.stack.append(_Open(name, loc, [], self.part, a.get("lang", ""), numbers))
 
-    def close_fence(self) -> None:
+    def close_fence(self, closed: bool = True) -> None:
+        """The innermost open fence ends; ``closed``: by its own ``:::`` (else by the end of
+        the file, which the container plugin allows and the format does not)."""
         done = self.stack.pop()
+        if not closed:
+            self.found.error(Code.PART_PLACE, done.loc, f"`::: {done.name}` is never closed; end it with `:::`")
+        if done.name in CONTAINERS and len(done.blocks) == done.start:
+            self.found.error(Code.EMPTY_LETTER, done.loc, f"`::: {done.name}` is empty; write its text or remove it")
         if done.name in SECTIONS:
             target = self.stack[-1].blocks if self.stack else self.top
             if not done.blocks:
@@ -343,7 +357,7 @@ class _Walker:
                 self.open_fence(tok, t[len("container_") : -len("_open")])
             elif t.startswith("container_") and t.endswith("_close"):
                 if self.stack:
-                    self.close_fence()
+                    self.close_fence(closed=bool(tok.markup))
             elif t == "paragraph_open":
                 block = self.paragraph(self.part)
                 if block is not None:
