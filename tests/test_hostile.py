@@ -360,3 +360,86 @@ def test_a_note_label_that_is_not_a_name_is_refused(book: Path, capsys) -> None:
     )
     assert main(["check", str(book)]) == 2
     assert "letters/01-ada-1950.md:31: error M018: note label `a<b`" in capsys.readouterr().err
+
+
+def test_links_in_the_books_styles_and_templates_lead_nowhere(book: Path, tmp_path: Path, capsys) -> None:
+    """A stylesheet, a template or a file the stylesheets name that is a link to a file
+    outside the book is not read: the theme's is used, or the build refuses (R001, T001);
+    a styles/ folder that is a link is M006.  No byte of the linked file reaches an output."""
+    import zipfile
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-7f3a\n")
+    (book / "styles").mkdir()
+    (book / "styles" / "epub.css").symlink_to(secret)  # the theme's epub.css is used instead
+    (book / "styles" / "leak.txt").symlink_to(secret)
+    templates = book / "templates" / "pdf"
+    templates.mkdir(parents=True)
+    (templates / "leak.j2").symlink_to(secret)
+    out = tmp_path / "out"
+    assert main(["build", str(book), "-o", str(out), "--format", "epub"]) == 0
+    with zipfile.ZipFile(out / "book.epub") as z:
+        assert not [n for n in z.namelist() if b"SECRET-7f3a" in z.read(n)]
+    from publish import theme
+
+    page = (theme.folder("templates") / "pdf" / "book.html.j2").read_text()
+    (templates / "book.html.j2").write_text(page.replace("</head>", '<link rel="attachment" href="leak.txt"/></head>', 1))
+    assert main(["build", str(book), "-o", str(out), "--format", "pdf"]) == 2
+    assert "R001" in capsys.readouterr().err
+    (templates / "book.html.j2").write_text(page.replace("</head>", '{% include "pdf/leak.j2" %}</head>', 1))
+    assert main(["build", str(book), "-o", str(out), "--format", "pdf"]) == 2
+    err = capsys.readouterr().err
+    assert "T001" in err and "SECRET" not in err and "Traceback" not in err
+    shutil.rmtree(book / "styles")
+    (book / "styles").symlink_to(tmp_path, target_is_directory=True)
+    assert main(["check", str(book)]) == 2
+    assert "M006" in capsys.readouterr().err
+
+
+def test_a_template_that_fails_is_a_finding(book: Path, tmp_path: Path, capsys) -> None:
+    page = book / "templates" / "epub" / "titlepage.xhtml.j2"
+    page.parent.mkdir(parents=True)
+    for body in ("{{ 1/0 }}", '{% include "nope.j2" %}', '{{ 1 + "a" }}'):
+        page.write_text(body + "\n")
+        assert main(["build", str(book), "-o", str(tmp_path / "out"), "--format", "epub"]) == 2
+        err = capsys.readouterr().err
+        assert "T001" in err and "titlepage.xhtml.j2" in err and "Traceback" not in err
+
+
+def test_a_hostile_git_repository_gives_no_revision_and_no_hang(book: Path) -> None:
+    """A repository the manuscript made unreadable (a pipe for HEAD, a HEAD that points
+    at itself): no revision, within seconds, and no exception."""
+    import time
+
+    from publish.parse import source_revision
+
+    git = book / ".git"
+    (git / "objects").mkdir(parents=True)
+    (git / "refs" / "heads").mkdir(parents=True)
+    (git / "config").write_text("[core]\n\trepositoryformatversion = 0\n")
+    (git / "HEAD").write_text("ref: HEAD\n")  # a loop
+    assert source_revision(book) == ""
+    (git / "HEAD").unlink()
+    os.mkfifo(git / "HEAD")
+    start = time.monotonic()
+    assert source_revision(book) == ""
+    assert time.monotonic() - start < 8
+
+
+def test_odd_yaml_values_are_findings(book: Path, capsys) -> None:
+    (book / "persons.yaml").write_text(
+        (book / "persons.yaml").read_text().replace('  dates: "1901–1988"', "  dates: 0x" + "f" * 4000)
+    )
+    (book / "book.yaml").write_text((book / "book.yaml").read_text() + "labels: {1: 2, null: x}\n")
+    assert main(["check", str(book)]) == 2
+    err = capsys.readouterr().err
+    assert "persons.yaml:6: error M004: cannot read this value: a number of more than 40 digits" in err
+    assert "key 1 of `labels` must be a word or text" in err and "Traceback" not in err
+
+
+def test_publish_new_makes_a_book_that_checks_whatever_the_folder_is_called(tmp_path: Path, capsys) -> None:
+    for name in ("1950s-letters", "x" * 90, "Été 1950"):
+        assert main(["new", str(tmp_path / name)]) == 0
+        assert main(["check", "--strict", str(tmp_path / name)]) == 0, capsys.readouterr().err
+    assert main(["new", str(tmp_path / "zz"), "--language", "zz"]) == 1
+    assert "BCP 47" in capsys.readouterr().err

@@ -72,6 +72,7 @@ class Result:
     approximate_pages: list[str] = field(default_factory=list)  # folios whose marker is at a paragraph start
     skipped: bool = False  # nothing changed since the last build: nothing was rendered
     staged: list[tuple[Path, Path]] = field(default_factory=list)  # (written beside, final name): see _stage
+    committed: bool = False  # the staged outputs are in place
     report: dict[str, Any] = field(default_factory=dict)  # what changed since the last build
     rendered_docs: list[str] = field(default_factory=list)  # EPUB documents rendered (not from the cache)
     layout: str = ""  # how the PDF was laid out: units or single
@@ -176,12 +177,17 @@ def _build(job: _Job) -> Result:
         job.layout = "units" if _worth_units(book) else "single"
     result = Result(book, layout=job.layout)
     with _output_lock(job.paths.output, job.step):
+        _clean_stale(job.paths.output)
         last = job.cache.up_to_date(job.key)  # another build, waited for, may have made them
         if last is not None:
             return Result(None, {Path(p).name: Path(p) for p in last["outputs"]}, skipped=True, report={"unchanged": True})
         try:  # every output staged beside its place; all moved into place at the end, or none
             return _build_set(job, book, found, result)
         except OSError as exc:
+            if result.committed:
+                raise OutputError(
+                    f"{job.paths.output}: the outputs are written, but the build cache could not be ({exc.strerror})"
+                ) from exc
             if exc.errno not in _WRITE_ERRORS:
                 raise
             raise OutputError(
@@ -586,12 +592,17 @@ def _output_lock(folder: Path, step: Callable[[str], None]) -> Any:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _clean_stale(folder: Path) -> None:
+    """Remove what an interrupted build staged and never moved into place (under the
+    output lock: another build's staged files are its own until it commits)."""
+    for stale in folder.glob(".*.tmp"):
+        shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() and not stale.is_symlink() else stale.unlink(missing_ok=True)
+
+
 def _check_output(folder: Path) -> None:
-    """The folder can be written; temporary files of an interrupted build are removed."""
+    """The folder can be written."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for stale in folder.glob(".*.tmp"):
-            shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
         probe = tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-", delete=True)
         probe.close()
     except OSError as exc:
@@ -610,12 +621,17 @@ def _stage(result: Result, target: Path, data: bytes) -> Path:
 
 
 def _commit(result: Result) -> None:
-    """Move every staged output into place (renames in one folder: each is atomic)."""
-    for tmp, target in result.staged:
-        if tmp.is_dir() and target.exists():
-            shutil.rmtree(target)
-        os.replace(tmp, target)
+    """Move every staged output into place (renames in one folder: each is atomic, and
+    they follow one another with nothing in between that can fail but the renames)."""
+    try:
+        for tmp, target in result.staged:
+            if tmp.is_dir() and target.exists():
+                shutil.rmtree(target)
+            os.replace(tmp, target)
+    except OSError as exc:
+        raise OutputError(f"{result.staged[0][1].parent}: cannot move the outputs into place ({exc.strerror})") from exc
     result.staged.clear()
+    result.committed = True
 
 
 def _discard(result: Result) -> None:
@@ -637,8 +653,10 @@ def _write_html(book: Book, paths: Paths, profile: str, fixes: Any, result: Resu
     tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".tmp"))
     result.staged.append((tmp, folder))
     (tmp / (folder.name.removesuffix("-html") + ".html")).write_text(html, encoding="utf-8")
-    for name in sorted({css.name for layer in styles for css in layer.glob("*.css")}):
-        shutil.copy2(paths.style(name), tmp / name)
+    from .theme import layer_file
+
+    for name in sorted({css.name for layer in styles for css in layer.glob("*.css") if layer_file(layer, css.name)}):
+        shutil.copyfile(paths.style(name), tmp / name)
     (tmp / "fonts").mkdir()
     for name, path in fonts.items():
         shutil.copy2(path, tmp / "fonts" / name)

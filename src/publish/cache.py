@@ -58,8 +58,21 @@ def tree_digest(
             if skip and any(path.resolve().is_relative_to(s) for s in skip):
                 continue
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            digest.update(_file_digest(path))
     return digest.hexdigest()
+
+
+#: Files larger than this are known by their size and time, not read (a build's inputs
+#: are text and small images; a huge file in a book's folder must not stall every build).
+MAX_HASHED_BYTES = 64 * 1024 * 1024
+
+
+def _file_digest(path: Path) -> bytes:
+    info = path.stat()
+    if info.st_size > MAX_HASHED_BYTES:
+        return f"{info.st_size}:{info.st_mtime_ns}".encode()
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").digest()
 
 
 def _versions() -> str:
@@ -82,13 +95,21 @@ def inputs_key(paths: Any, options: Any, revision: str) -> str:
         tree_digest(paths.manuscript, skip=(paths.output,)),
         tree_digest(*paths.styles),
         tree_digest(*paths.templates),
-        tree_digest(PACKAGE, suffixes=(".py",)),
+        tree_digest(PACKAGE, suffixes=(".py", ".dic")),
         _versions(),
+        _icc() if "print" in options.get("profiles", ()) else "",
         json.dumps(options, sort_keys=True),
         os.environ.get("SOURCE_DATE_EPOCH", ""),
         revision,
     ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _icc() -> str:
+    """The CMYK profiles the print profile may take (their folder is the system's)."""
+    from .theme import icc_folder
+
+    return tree_digest(icc_folder(), suffixes=(".icc",))
 
 
 def layout_salt(manuscript: Path, styles: tuple[Path, ...], output: Path) -> str:
@@ -97,7 +118,7 @@ def layout_salt(manuscript: Path, styles: tuple[Path, ...], output: Path) -> str
     parts = [
         tree_digest(*styles),
         tree_digest(manuscript, exclude=(".md", ".yaml", ".yml"), skip=(output,)),
-        tree_digest(PACKAGE, suffixes=(".py",)),
+        tree_digest(PACKAGE, suffixes=(".py", ".dic")),
         _versions(),
     ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()

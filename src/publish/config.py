@@ -362,7 +362,10 @@ def validate(
             found.error(Code.BAD_VALUE, loc(path), f"`{where}` must be a mapping ({spec.doc})")
             return {}
         assert spec.item is not None
-        return {k: validate(v, spec.item, lines, rel, found, path + (k,)) for k, v in data.items()}
+        for k in data:
+            if not isinstance(k, str):
+                found.error(Code.BAD_VALUE, loc(path + (k,)), f"key {k!r} of `{where}` must be a word or text")
+        return {k: validate(v, spec.item, lines, rel, found, path + (k,)) for k, v in data.items() if isinstance(k, str)}
     if spec.kind == "list":
         if not isinstance(data, list):
             found.error(Code.BAD_VALUE, loc(path), f"`{where}` must be a list ({spec.doc})")

@@ -23,18 +23,21 @@ from .diagnostics import PublishError
 
 #: Files filled in with ``str.format`` (their literal braces are doubled).
 FILLED = frozenset({"book.yaml", "emendations.yaml"})
-LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 
 
 def slug_of(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "letters"
+    """A slug the schema accepts (``config.NAME``): a letter first, at most 64 characters."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "letters"
+    return (slug if slug[0].isalpha() else f"book-{slug}")[:64].rstrip("-")
 
 
 def new(target: Path, title: str = "", language: str = "en") -> list[Path]:
     """Write the starter book into ``target``; return the files written."""
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise PublishError(f"{target}: already exists and is not an empty folder; choose a new folder name")
-    if not LANGUAGE.fullmatch(language):
+    from .languages import valid_language
+
+    if not valid_language(language):
         raise PublishError(f"--language {language!r}: expected a BCP 47 language tag such as en, fr, de or en-GB")
     name = target.resolve().name
     values = {

@@ -19,6 +19,15 @@ from .diagnostics import PublishError
 from .fonts import FACES
 
 _CHECKOUT = Path(__file__).resolve().parents[2]
+#: Debian's libgs-common: Ghostscript's generic CMYK profile, the print profile's default.
+SYSTEM_ICC = Path("/usr/share/color/icc/ghostscript")
+
+
+def icc_folder() -> Path:
+    """Where the CMYK profiles are: ``PUBLISH_ICC_DIR`` if set, else Debian's libgs-common's."""
+    import os
+
+    return Path(os.environ.get("PUBLISH_ICC_DIR") or SYSTEM_ICC)
 
 
 def folder(name: str) -> Path:
@@ -33,19 +42,39 @@ def folder(name: str) -> Path:
 
 def layers(name: str, book: Path, given: Path | None = None) -> tuple[Path, ...]:
     """Where ``name`` files are looked up, in order: the folder given on the command
-    line, the book's own ``<book>/<name>``, then the theme's."""
+    line, the book's own ``<book>/<name>``, then the theme's.  The book's folder must be
+    a folder of the book, not a link to one elsewhere (M006)."""
     found = [given] if given is not None else []
-    if (book / name).is_dir():
-        found.append(book / name)
+    own = book / name
+    if own.is_symlink() or (own.exists() and not own.resolve().is_relative_to(book.resolve())):
+        from .diagnostics import Code, Collector
+        from .model import Loc
+
+        refused = Collector()
+        refused.error(Code.UNREADABLE, Loc(name), f"`{name}/` is a link to a folder outside the book; copy the files in instead")
+        refused.raise_if_errors()
+    if own.is_dir():
+        found.append(own)
     theme = folder(name)
     return tuple(dict.fromkeys(p.resolve() for p in [*found, theme]))
 
 
+def layer_file(layer: Path, name: str) -> Path | None:
+    """``layer/name`` if it is a regular file inside ``layer`` once links are followed
+    (a link to a file elsewhere, a pipe or a device is not a file of the layer)."""
+    try:
+        real = (layer / name).resolve()
+    except (OSError, RuntimeError):
+        return None
+    return real if real.is_relative_to(layer.resolve()) and real.is_file() else None
+
+
 def lookup(layers: tuple[Path, ...], name: str) -> Path:
-    """The first file called ``name`` in ``layers`` (the theme's, if no other has it)."""
+    """The first file called ``name`` in ``layers`` (the theme's path, if no layer has it)."""
     for layer in layers:
-        if (layer / name).is_file():
-            return layer / name
+        found = layer_file(layer, name)
+        if found:
+            return found
     return layers[-1] / name
 
 

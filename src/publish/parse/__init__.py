@@ -82,10 +82,30 @@ def parse_manuscript(root: Path, found: Collector | None = None) -> Book:
 
 def source_revision(root: Path) -> str:
     """The git commit the manuscript is at, "+edits" if a file git tracks under it differs
-    from that commit; "" when the manuscript is not in a git work tree (or has no commit).
+    from that commit; "" when the manuscript is not in a git work tree (or has no commit,
+    or its repository cannot be read).
 
     Read from the repository's files with dulwich, never by running git: a manuscript's
-    ``.git/config`` could make git run a program (``core.fsmonitor``, filters, hooks)."""
+    ``.git/config`` could make git run a program (``core.fsmonitor``, filters, hooks).
+    A repository is the manuscript's to make: one whose reading fails in any way gives "",
+    and one whose reading blocks (a pipe for ``HEAD``) is given up after five seconds."""
+    import threading
+
+    answer = [""]
+
+    def read() -> None:
+        try:
+            answer[0] = _revision(root)
+        except Exception:  # a hostile or corrupt repository: no revision, not a crash
+            answer[0] = ""
+
+    reader = threading.Thread(target=read, daemon=True, name="publish-revision")
+    reader.start()
+    reader.join(5.0)
+    return "" if reader.is_alive() else answer[0]
+
+
+def _revision(root: Path) -> str:
     from dulwich.errors import NotGitRepository
     from dulwich.objects import Blob
     from dulwich.repo import Repo
@@ -94,25 +114,23 @@ def source_revision(root: Path) -> str:
         repo = Repo.discover(str(root))
     except (NotGitRepository, OSError, ValueError):
         return ""
-    try:
-        with repo:
-            head = repo.head()
-            tree = repo[repo[head].tree]
-            work = Path(repo.path).resolve()
-            prefix = root.resolve().relative_to(work).as_posix()
-            if prefix != ".":
-                _, sub = tree.lookup_path(repo.object_store.__getitem__, prefix.encode())
-                tree = repo[sub]
-            edited = False
-            for entry in repo.object_store.iter_tree_contents(tree.id):
-                path = root / entry.path.decode("utf-8", "replace")
-                if entry.mode & 0o170000 != 0o100000:  # a link or a submodule: not read
-                    continue
-                if not path.is_file() or path.is_symlink() or Blob.from_string(path.read_bytes()).id != entry.sha:
-                    edited = True
-                    break
-    except (KeyError, OSError, ValueError):  # no commit yet, a corrupt repository, the folder not in its tree
-        return ""
+    with repo:
+        head = repo.head()
+        tree = repo[repo[head].tree]
+        work = Path(repo.path).resolve()
+        prefix = root.resolve().relative_to(work).as_posix()
+        if prefix != ".":
+            _, sub = tree.lookup_path(repo.object_store.__getitem__, prefix.encode())
+            tree = repo[sub]
+        edited = False
+        for entry in repo.object_store.iter_tree_contents(tree.id):
+            name = entry.path.decode("utf-8", "replace")
+            if entry.mode & 0o170000 != 0o100000 or ".." in name.split("/") or name.startswith("/"):
+                continue  # a link, a submodule, or a name that would lead out: not read
+            path = root / name
+            if not path.is_file() or path.is_symlink() or Blob.from_string(path.read_bytes()).id != entry.sha:
+                edited = True
+                break
     return head.decode()[:12] + ("+edits" if edited else "")
 
 

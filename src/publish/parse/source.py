@@ -55,7 +55,7 @@ class _Loader(yaml.SafeLoader):
 
 
 def _bounded_int(loader: _Loader, node: yaml.ScalarNode) -> int:
-    if sum(c.isdigit() for c in node.value) > _Loader.MAX_DIGITS:
+    if len(node.value.replace("_", "")) > _Loader.MAX_DIGITS + 3:  # (digits of any base, a sign, a 0x)
         raise yaml.constructor.ConstructorError(None, None, f"a number of more than {_Loader.MAX_DIGITS} digits", node.start_mark)
     return yaml.SafeLoader.construct_yaml_int(loader, node)
 
@@ -160,8 +160,8 @@ def _check_glyphs(text: str, rel: str, found: Collector) -> None:
         return
     from ..fonts import uncovered
 
-    for char in uncovered(text):
-        line = text[: text.index(char)].count("\n") + 1
+    for char in uncovered(text)[:5]:
+        line = text.count("\n", 0, text.index(char)) + 1
         name = unicodedata.name(char, f"U+{ord(char):04X}")
         found.warning(
             Code.NO_GLYPH,

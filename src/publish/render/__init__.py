@@ -37,13 +37,35 @@ class Document:
     rendered: bool = True  # False: taken from the build cache
 
 
+class _LayerLoader(jinja2.BaseLoader):
+    """Templates from the layers in order (``theme.layer_file``: a template that is a link
+    to a file outside its folder, a pipe or a device is not found); names with ``..``
+    are refused by Jinja's own ``split_template_path``."""
+
+    def __init__(self, layers: tuple[Path, ...]):
+        self.layers = layers
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        from jinja2.loaders import split_template_path
+
+        from ..theme import layer_file
+
+        name = "/".join(split_template_path(template))
+        for layer in self.layers:
+            path = layer_file(layer, name)
+            if path is not None:
+                mtime = path.stat().st_mtime
+                return path.read_text(encoding="utf-8"), str(path), lambda p=path, m=mtime: p.stat().st_mtime == m
+        raise jinja2.TemplateNotFound(template)
+
+
 def environment(templates: tuple[Path, ...]) -> jinja2.Environment:
     """The templates, looked up in ``templates`` in order (the book's, then the theme's),
     run in Jinja's immutable sandbox: a template reads the model, never Python's internals."""
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     env = ImmutableSandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([str(t) for t in templates]),
+        loader=_LayerLoader(templates),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         trim_blocks=True,
@@ -122,6 +144,10 @@ def render_template(env: jinja2.Environment, name: str, **ctx: Any) -> str:
     except SecurityError as exc:  # the sandbox: a template may read the model, nothing else
         line = _template_line(exc, env)
         raise ManuscriptError([_finding(line[0] or name, line[1], f"the template reaches outside the book: {exc}")]) from exc
+    except Exception as exc:  # a template's own error (1/0, an include not found, endless recursion)
+        line = _template_line(exc, env)
+        what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        raise ManuscriptError([_finding(line[0] or name, line[1], f"the template fails: {what}")]) from exc
 
 
 def _template_line(exc: BaseException, env: jinja2.Environment) -> tuple[str, int]:

@@ -25,13 +25,10 @@ def cover_png(book: Book, env: Any, styles: tuple[Path, ...], fetcher: Any) -> b
     html = render_template(env, "epub/cover.html.j2", book=book, meta=book.meta)
     try:
         pdf = weasyprint.HTML(string=html, base_url=fetch.base_url(styles), url_fetcher=fetcher).write_pdf()
-    except fetch.RefusedResource as exc:
-        from ..diagnostics import Code, Collector, ManuscriptError
-        from ..model import Loc
+    except BaseException as exc:  # a resource refused (R001), or WeasyPrint failing on the cover (L001)
+        from .pdf import _engine_failure
 
-        refused = Collector()
-        refused.error(Code.RESOURCE_REFUSED, Loc("epub/cover.html.j2"), f"the cover asks for {exc.url}: {exc.why}")
-        raise ManuscriptError(refused.items) from exc
+        raise _engine_failure(exc, styles) from exc
     doc = pdfium.PdfDocument(pdf)
     try:
         page = doc[0]

@@ -20,7 +20,7 @@ from urllib.request import url2pathname
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-SYSTEM_ICC = Path("/usr/share/color/icc/ghostscript")
+from ..theme import icc_folder
 
 
 def package_fonts() -> dict[str, Path]:
@@ -29,13 +29,6 @@ def package_fonts() -> dict[str, Path]:
     from ..fonts import faces
 
     return faces()
-
-
-def icc_folder() -> Path:
-    """Where the CMYK profiles are: ``PUBLISH_ICC_DIR`` if set, else Debian's libgs-common's."""
-    import os
-
-    return Path(os.environ.get("PUBLISH_ICC_DIR") or SYSTEM_ICC)
 
 
 def system_icc() -> dict[str, Path]:
@@ -74,13 +67,16 @@ class BoundedFetcher(URLFetcher):
             raise RefusedResource(url, "the build reads no network or non-file resource")
         path = Path(url2pathname(parts.path)).resolve()
         if path.is_relative_to(self.layers[-1]):
-            relative = path.relative_to(self.layers[-1])
-            path = next((layer / relative for layer in self.layers if (layer / relative).is_file()), path)
+            from ..theme import layer_file
+
+            relative = path.relative_to(self.layers[-1]).as_posix()
+            path = next((f for f in (layer_file(layer, relative) for layer in self.layers) if f), path)
         if path.parent in self.provided and not path.exists():
             files, where = self.provided[path.parent]
             if path.name in files:
                 return files[path.name]
             raise RefusedResource(url, f"{path.name} is neither in {path.parent} nor in {where}")
+        path = path.resolve()  # (a link inside a folder of the book is followed, then judged)
         if not any(path.is_relative_to(r) for r in self.roots):
             raise RefusedResource(url, "outside the manuscript, styles and templates folders")
         if not path.is_file():

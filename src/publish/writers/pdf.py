@@ -84,7 +84,29 @@ class _Pages(logging.Handler):
             self.on_page(int(record.args[0]))
 
 
-class LayoutTimeout(Exception):
+def _engine_failure(exc: BaseException, styles: tuple[Path, ...]) -> BaseException:
+    """What WeasyPrint raised, as the finding to report: a resource refused (R001),
+    else the engine's failure (L001).  Interrupts and exits pass as they are."""
+    from .fetch import RefusedResource
+
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, ManuscriptError, LayoutTimeout)):
+        return exc
+    failed = Collector()
+    where = Loc(str(styles[0].resolve()))
+    if isinstance(exc, RefusedResource):
+        failed.error(Code.RESOURCE_REFUSED, where, f"the book asks for {exc.url}: {exc.why}")
+    else:
+        what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        failed.error(
+            Code.LAYOUT_FAILED,
+            where,
+            f"WeasyPrint could not lay the book out ({what}); the last change to the manuscript or the styles is the "
+            "likely cause (a paragraph with very many notes, an element too large for a page)",
+        )
+    return ManuscriptError(failed.items)
+
+
+class LayoutTimeout(BaseException):
     def __init__(self, seconds: float):
         super().__init__(f"layout longer than {seconds} s")
         self.seconds = seconds
@@ -104,7 +126,10 @@ def _time_bound() -> Any:
     import signal
     import threading
 
-    seconds = float(os.environ.get("PUBLISH_LAYOUT_SECONDS") or LAYOUT_SECONDS)
+    try:
+        seconds = float(os.environ.get("PUBLISH_LAYOUT_SECONDS") or LAYOUT_SECONDS)
+    except ValueError:
+        seconds = LAYOUT_SECONDS
     if threading.current_thread() is not threading.main_thread() or seconds <= 0:
         yield
         return
@@ -163,18 +188,10 @@ def lay_out(
         refused = Collector()
         refused.error(Code.RESOURCE_REFUSED, Loc(str(styles[0].resolve())), f"the stylesheets ask for {exc.url}: {exc.why}")
         raise ManuscriptError(refused.items) from exc
-    except (AssertionError, RecursionError, ValueError, IndexError, KeyError, TypeError) as exc:
+    except Exception as exc:
         # WeasyPrint failing inside its layout (e.g. an assertion on a page its footnotes
         # cannot fill): the book cannot be laid out as it is; say so, without a traceback.
-        failed = Collector()
-        what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        failed.error(
-            Code.LAYOUT_FAILED,
-            Loc(str(styles[0].resolve())),
-            f"WeasyPrint could not lay the book out ({what}); the last change to the manuscript or the styles is the "
-            "likely cause (a paragraph with very many notes, an element too large for a page)",
-        )
-        raise ManuscriptError(failed.items) from exc
+        raise _engine_failure(exc, styles) from exc
     finally:
         logger.removeHandler(handler)
         if pages:
@@ -212,6 +229,8 @@ def write(layout: PdfResult, profile: str, identifier: str, styles: tuple[Path, 
     logger.addHandler(handler)
     try:
         raw = layout.document.write_pdf(pdf_variant=VARIANTS[profile])
+    except BaseException as exc:  # (RefusedResource, an attachment asked for at write time, is a BaseException)
+        raise _engine_failure(exc, styles) from exc
     finally:
         logger.removeHandler(handler)
     seed = f"{identifier}#{profile}"
