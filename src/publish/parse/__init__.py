@@ -80,6 +80,10 @@ def parse_manuscript(root: Path, found: Collector | None = None) -> Book:
     return book
 
 
+#: How long reading the manuscript's git revision may take before it is given up.
+REVISION_SECONDS = 5.0
+
+
 def source_revision(root: Path) -> str:
     """The git commit the manuscript is at, "+edits" if a file git tracks under it differs
     from that commit; "" when the manuscript is not in a git work tree (or has no commit,
@@ -101,7 +105,7 @@ def source_revision(root: Path) -> str:
 
     reader = threading.Thread(target=read, daemon=True, name="publish-revision")
     reader.start()
-    reader.join(5.0)
+    reader.join(REVISION_SECONDS)
     return "" if reader.is_alive() else answer[0]
 
 
