@@ -145,6 +145,6 @@ def _provided(styles: tuple[Path, ...], name: str) -> bool:
     """Whether a stylesheet's relative ``name`` is served: a file of a styles layer, a
     face of the font packages (``fonts/``), or a CMYK profile (``icc/``: the print
     profile's, whose absence only a print build reports, R001 naming what to install)."""
-    if name.startswith("icc/") or any((layer / name).is_file() for layer in styles):
+    if name.startswith("icc/") or any(layer_file(layer, name) for layer in styles):
         return True
     return name.startswith("fonts/") and name.removeprefix("fonts/") in FACES
