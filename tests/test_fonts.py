@@ -33,6 +33,8 @@ def test_static_faces_set_the_pages_the_variable_fonts_set(tmp_path: Path, monke
 
     book = tmp_path / "book"
     assert main(["new", str(book)]) == 0
+    (book / "letters" / "02-ben-1950.md").unlink()
+    (book / "emendations.yaml").unlink()
     letter = book / "letters" / "01-ada-1950.md"
     text = "**The garden** is *under snow* again, ***and I*** have been reading your"
     letter.write_text(letter.read_text().replace("The garden is under snow again, and I have been reading your", text))

@@ -103,17 +103,17 @@ def test_print_profile_in_units_equals_single_document(print_pdfs, single_editio
     assert facts(print_pdfs[0])["output_intents"] == 1
 
 
-def test_3x_corpus_in_units_equals_single_document(tmp_path: Path) -> None:
-    """A corpus three times the edition, parts by year (the 10x corpus is bench/'s: at
-    66 s it took a fifth of the suite)."""
+def test_2x_corpus_in_units_equals_single_document(tmp_path: Path) -> None:
+    """A corpus twice the edition, parts by year (the 10x corpus is bench/'s: at 66 s it
+    took a fifth of the suite)."""
     from corpus import make
 
-    corpus = make(3, tmp_path / "ms")
+    corpus = make(2, tmp_path / "ms")
     units = build_into(corpus, tmp_path / "units", ("pdf",))
     single = build_into(corpus, tmp_path / "single", ("pdf",), layout="single")
     layouts = units.result.unit_layouts["digital"]
     assert len({k for k, _ in layouts}) == 7  # front, the letters' title, four parts by year, appendix
-    assert units.result.pages >= 60
+    assert units.result.pages >= 40
     assert_same(units.pdf, single.pdf)
 
 

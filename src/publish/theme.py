@@ -10,6 +10,7 @@ the folders to look in, the book's first, the theme's last.
 
 from __future__ import annotations
 
+import functools
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -82,9 +83,10 @@ def lookup(layers: tuple[Path, ...], name: str) -> Path:
 STYLESHEETS = ("fonts.css", "base.css", "print.css", "profile-print.css", "epub.css")
 
 
-def stylesheet_urls(css: str) -> list[tuple[int, str, str]]:
+@functools.lru_cache(maxsize=32)
+def stylesheet_urls(css: str) -> tuple[tuple[int, str, str], ...]:
     """Every URL a stylesheet names: (line, URL, "import" or "url"), read with tinycss2
-    (WeasyPrint's CSS parser)."""
+    (WeasyPrint's CSS parser); the theme's own are parsed once per process."""
     import tinycss2
 
     out: list[tuple[int, str, str]] = []
@@ -105,7 +107,7 @@ def stylesheet_urls(css: str) -> list[tuple[int, str, str]]:
                     walk(getattr(t, part))
 
     walk(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
-    return out
+    return tuple(out)
 
 
 def check_stylesheets(styles: tuple[Path, ...], found: Any) -> None:
