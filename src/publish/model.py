@@ -241,6 +241,7 @@ class Letter:
     source_detail: str = ""
     sort: str = ""
     heading_calls: tuple[NoteRef, ...] = ()
+    key_lines: tuple[tuple[str, int], ...] = ()  # the header's keys and their lines, for findings
     from_names: str = ""  # "A and B", in the book's language
     to_names: str = ""
 
@@ -251,6 +252,10 @@ class Letter:
 
     def parts(self, *names: str) -> tuple[Block, ...]:
         return tuple(b for b in self.blocks if b.part in names)
+
+    def at(self, key: str) -> Loc:
+        """Where the header gives ``key`` (the header's start if it does not)."""
+        return Loc(self.loc.path, dict(self.key_lines).get(key, self.loc.line))
 
 
 @dataclass(frozen=True)

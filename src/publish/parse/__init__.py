@@ -499,6 +499,7 @@ def _letters(
                 source_detail=d["source_detail"] or "",
                 sort="" if sort in (None, "") else str(sort),
                 heading_calls=tuple(NoteRef(n.label, n.loc) for n in notes if n.whole),
+                key_lines=tuple(sorted((str(k[0]), line) for k, line in lines.items() if len(k) == 1)),
                 from_names=dates.join_names([p.name for p in senders], lang),
                 to_names=dates.join_names([p.name for p in recipients], lang),
             )
@@ -586,11 +587,12 @@ def _cross_checks(book: Book, found: Collector, check_config: bool = True, check
         found.error(Code.EMPTY_LETTER, Loc("letters", 0), "the book has no letters: put one Markdown file per letter in letters/")
     seen: dict[str, Loc] = {}
     for item in (*book.front, *book.all_letters):
+        where = item.at("id") if isinstance(item, Letter) else item.loc
         if item.id.lower() in RESERVED_IDS or item.id.lower().startswith(RESERVED_PREFIXES):
-            found.error(Code.BAD_NAME, item.loc, f"id `{item.id}` is a name the book's own documents use; choose another")
+            found.error(Code.BAD_NAME, where, f"id `{item.id}` is a name the book's own documents use; choose another")
         elif item.id.lower() in seen:  # (file names that differ in case only clash on many disks)
             found.error(
-                Code.DUPLICATE_ID, item.loc, f"id `{item.id}` is already used by {seen[item.id.lower()]}; ids must be unique"
+                Code.DUPLICATE_ID, where, f"id `{item.id}` is already used by {seen[item.id.lower()]}; ids must be unique"
             )
         else:
             seen[item.id.lower()] = item.loc
@@ -608,12 +610,13 @@ def _cross_checks(book: Book, found: Collector, check_config: bool = True, check
         if letter.source and letter.source not in sources:
             found.error(
                 Code.BAD_VALUE,
-                letter.loc,
+                letter.at("source"),
                 f"source `{letter.source}` is not among book.yaml's sources ({', '.join(sorted(sources)) or 'none'})",
             )
         for party in (*letter.senders, *letter.recipients):
             if party.author and party.author not in people:
-                found.error(Code.BAD_VALUE, letter.loc, f"author `{party.author}` is not a contributor in book.yaml")
+                side = "from" if party in letter.senders else "to"
+                found.error(Code.BAD_VALUE, letter.at(side), f"author `{party.author}` is not a contributor in book.yaml")
         if book.settings.lint_closing and not letter.parts("valediction", "signature"):
             found.warning(
                 Code.NO_CLOSING,
@@ -624,7 +627,7 @@ def _cross_checks(book: Book, found: Collector, check_config: bool = True, check
         if letter.date_as_written and letter.date_as_written not in datelines:
             found.error(
                 Code.DATE_MISMATCH,
-                letter.loc,
+                letter.at("date_as_written"),
                 f"`date_as_written: {letter.date_as_written}` does not appear in the letter's dateline ({datelines or 'none'})",
             )
     ranges = book.settings.part_ranges
@@ -633,7 +636,7 @@ def _cross_checks(book: Book, found: Collector, check_config: bool = True, check
         if day and not any((r.start is None or day >= r.start) and (r.end is None or day <= r.end) for r in ranges):
             found.error(
                 Code.BAD_VALUE,
-                letter.loc,
+                letter.at("date"),
                 f"the letter's date ({letter.date.text}) falls in none of the parts given under `divisions.parts` in book.yaml",
             )
     # A note defined but never called is found while parsing (the footnote plugin drops it).
