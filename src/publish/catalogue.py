@@ -38,10 +38,10 @@ def build_one(
 ) -> Outcome:
     """One manuscript, start to end; picklable in and out, so any process can run it."""
     ms = Path(manuscript)
-    paths = Paths.find(
-        ms, Path(output) / ms.resolve().name, Path(styles) if styles else None, Path(templates) if templates else None
-    )
-    try:
+    try:  # (finding the folders is the title's own: a styles/ that links out of it is its finding)
+        paths = Paths.find(
+            ms, Path(output) / ms.resolve().name, Path(styles) if styles else None, Path(templates) if templates else None
+        )
         result = build(paths, formats, profiles=profiles, layout=layout)
     except ManuscriptError as exc:
         return Outcome(manuscript, errors=[str(d) for d in exc.diagnostics], exit_code=exc.exit_code)
