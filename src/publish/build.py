@@ -81,6 +81,11 @@ class Result:
     passes: dict[str, int] = field(default_factory=dict)  # profile -> layouts of the single document
 
 
+def _skipped(last: dict[str, Any]) -> Result:
+    """The result of a build that found its outputs made from these very inputs."""
+    return Result(None, {Path(p).name: Path(p) for p in last["outputs"]}, skipped=True, report={"unchanged": True})
+
+
 def source_time(book: Book) -> dt.datetime:
     """``SOURCE_DATE_EPOCH`` if set, else midnight UTC of the edition date: never the clock."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -141,7 +146,7 @@ def build(
     key = inputs_key(paths, options, source_revision(paths.manuscript.resolve()))
     last = cache.up_to_date(key)
     if last is not None:
-        return Result(None, {Path(p).name: Path(p) for p in last["outputs"]}, skipped=True, report={"unchanged": True})
+        return _skipped(last)
 
     from .runners import unit_runner
 
@@ -180,7 +185,7 @@ def _build(job: _Job) -> Result:
         _clean_stale(job.paths.output)
         last = job.cache.up_to_date(job.key)  # another build, waited for, may have made them
         if last is not None:
-            return Result(None, {Path(p).name: Path(p) for p in last["outputs"]}, skipped=True, report={"unchanged": True})
+            return _skipped(last)
         try:  # every output staged beside its place; all moved into place at the end, or none
             return _build_set(job, book, found, result)
         except OSError as exc:

@@ -184,8 +184,10 @@ def parse_markdown(
     if isinstance(whole, dict) and whole or env["lang"] != lang:
         env = {"lang": env["lang"], "whole": [str(k) for k in whole] if isinstance(whole, dict) else []}
         tokens = md.parse(text, env)
+    # What the plugins drop without a word: a note's second definition, an event handler
+    # in an attribute line.
     defined: dict[str, int] = {}
-    for number, source_line in enumerate(text.splitlines(), 1):  # a second definition, which the plugin drops
+    for number, source_line in enumerate(text.splitlines(), 1):
         label = NOTE_DEFINITION.match(source_line)
         if label and label.group(1) in defined:
             found.error(
@@ -195,7 +197,6 @@ def parse_markdown(
             )
         elif label:
             defined[label.group(1)] = number
-    for number, source_line in enumerate(text.splitlines(), 1):  # what the attrs plugin drops unsaid
         handler = EVENT_ATTRIBUTE.search(source_line) if ATTRIBUTE_LINE.fullmatch(source_line.strip()) else None
         if handler:
             found.error(

@@ -23,12 +23,10 @@ def cover_png(book: Book, env: Any, styles: tuple[Path, ...], fetcher: Any) -> b
     from . import fetch
 
     html = render_template(env, "epub/cover.html.j2", book=book, meta=book.meta)
-    try:
-        pdf = weasyprint.HTML(string=html, base_url=fetch.base_url(styles), url_fetcher=fetcher).write_pdf()
-    except BaseException as exc:  # a resource refused (R001), or WeasyPrint failing on the cover (L001)
-        from .pdf import _engine_failure
+    from .pdf import engine_findings
 
-        raise _engine_failure(exc, styles) from exc
+    with engine_findings(styles):  # a resource refused (R001), or WeasyPrint failing on the cover (L001)
+        pdf = weasyprint.HTML(string=html, base_url=fetch.base_url(styles), url_fetcher=fetcher).write_pdf()
     doc = pdfium.PdfDocument(pdf)
     try:
         page = doc[0]

@@ -84,26 +84,32 @@ class _Pages(logging.Handler):
             self.on_page(int(record.args[0]))
 
 
-def _engine_failure(exc: BaseException, styles: tuple[Path, ...]) -> BaseException:
-    """What WeasyPrint raised, as the finding to report: a resource refused (R001),
-    else the engine's failure (L001).  Interrupts and exits pass as they are."""
+@contextlib.contextmanager
+def engine_findings(styles: tuple[Path, ...]) -> Any:
+    """What WeasyPrint raises inside, as the finding to report: a resource refused
+    (R001), else the engine's failure (L001: e.g. an assertion on a page its footnotes
+    cannot fill), said without a traceback.  Interrupts, exits, findings and the layout
+    time bound pass as they are."""
     from .fetch import RefusedResource
 
-    if isinstance(exc, (KeyboardInterrupt, SystemExit, ManuscriptError, LayoutTimeout)):
-        return exc
-    failed = Collector()
-    where = Loc(str(styles[0].resolve()))
-    if isinstance(exc, RefusedResource):
-        failed.error(Code.RESOURCE_REFUSED, where, f"the book asks for {exc.url}: {exc.why}")
-    else:
-        what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        failed.error(
-            Code.LAYOUT_FAILED,
-            where,
-            f"WeasyPrint could not lay the book out ({what}); the last change to the manuscript or the styles is the "
-            "likely cause (a paragraph with very many notes, an element too large for a page)",
-        )
-    return ManuscriptError(failed.items)
+    try:
+        yield
+    except (KeyboardInterrupt, SystemExit, ManuscriptError, LayoutTimeout):
+        raise
+    except BaseException as exc:  # (RefusedResource, a resource asked for at write time, is a BaseException)
+        failed = Collector()
+        where = Loc(str(styles[0].resolve()))
+        if isinstance(exc, RefusedResource):
+            failed.error(Code.RESOURCE_REFUSED, where, f"the book asks for {exc.url}: {exc.why}")
+        else:
+            what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            failed.error(
+                Code.LAYOUT_FAILED,
+                where,
+                f"WeasyPrint could not lay the book out ({what}); the last change to the manuscript or the styles is the "
+                "likely cause (a paragraph with very many notes, an element too large for a page)",
+            )
+        raise ManuscriptError(failed.items) from exc
 
 
 class LayoutTimeout(BaseException):
@@ -160,7 +166,6 @@ def lay_out(
 
     from ..hyphenation import register
     from . import fetch
-    from .fetch import RefusedResource
 
     register()  # Latin (see hyphenation/)
 
@@ -173,7 +178,7 @@ def lay_out(
         progress.addHandler(pages)
         progress.setLevel(logging.INFO)
     try:
-        with _time_bound():
+        with _time_bound(), engine_findings(styles):
             document = weasyprint.HTML(string=html, base_url=fetch.base_url(styles), url_fetcher=fetcher).render()
     except LayoutTimeout as exc:
         late = Collector()
@@ -184,14 +189,6 @@ def lay_out(
             "the last change to the manuscript or the styles is the likely cause",
         )
         raise ManuscriptError(late.items) from exc
-    except RefusedResource as exc:
-        refused = Collector()
-        refused.error(Code.RESOURCE_REFUSED, Loc(str(styles[0].resolve())), f"the stylesheets ask for {exc.url}: {exc.why}")
-        raise ManuscriptError(refused.items) from exc
-    except Exception as exc:
-        # WeasyPrint failing inside its layout (e.g. an assertion on a page its footnotes
-        # cannot fill): the book cannot be laid out as it is; say so, without a traceback.
-        raise _engine_failure(exc, styles) from exc
     finally:
         logger.removeHandler(handler)
         if pages:
@@ -228,9 +225,8 @@ def write(layout: PdfResult, profile: str, identifier: str, styles: tuple[Path, 
     handler = _WeasyLog(found, styles)
     logger.addHandler(handler)
     try:
-        raw = layout.document.write_pdf(pdf_variant=VARIANTS[profile])
-    except BaseException as exc:  # (RefusedResource, an attachment asked for at write time, is a BaseException)
-        raise _engine_failure(exc, styles) from exc
+        with engine_findings(styles):
+            raw = layout.document.write_pdf(pdf_variant=VARIANTS[profile])
     finally:
         logger.removeHandler(handler)
     seed = f"{identifier}#{profile}"
