@@ -26,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import make, markdown  # noqa: E402
+from realistic import make as make_realistic  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
@@ -192,12 +193,42 @@ def bench_corpus(scale: int, runs: int, work: Path, env: dict[str, str]) -> list
     return rows, bare, pan
 
 
+def bench_realistic(pages: int, parts: bool, runs: int, work: Path, env: dict[str, str]) -> list[tuple[str, tuple, str]]:
+    """A generated collection (bench/realistic.py) against bare WeasyPrint on its HTML;
+    and, read back from publish's PDF, the most hyphenated lines in a row and the notes
+    off their calls' pages (publish.checks.pdf)."""
+    from publish.checks.pdf import longest_hyphen_run, notes_off_their_pages
+
+    name = f"{pages}p{'-parts' if parts else ''}"
+    ms = make_realistic(pages, work / f"real-{name}", parts=parts)
+    bare, _ = bare_weasyprint(ms, work, runs, env)
+    rows = [("bare WeasyPrint, same HTML", bare, "ref")]
+    out = work / f"real-out-{name}"
+    both = timed(publish_cmd(ms, out, "--profile", "digital", "--profile", "print"), runs, env)
+    rows.append(("publish build, both profiles + EPUB", both, "bare"))
+    rows.append(("publish build --format pdf", timed(publish_cmd(ms, out, "--format", "pdf"), runs, env), "bare"))
+    pdf = out.parent / f"{out.name}-0" / "realistic-letters.pdf"  # the digital profile's
+    import pypdf
+
+    QUALITY.append(
+        f"| {name} | {len(pypdf.PdfReader(str(pdf)).pages)} | {longest_hyphen_run(pdf)} | {len(notes_off_their_pages(pdf))} |"
+    )
+    print(QUALITY[-1], flush=True)
+    return rows
+
+
+#: Read back from publish's PDF of each realistic book (filled by bench_realistic).
+QUALITY: list[str] = []
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scales", default="1,10,50")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--runs-10x", type=int, default=3, help="runs at 10x")
     parser.add_argument("--runs-50x", type=int, default=1, help="runs at 50x and above")
+    parser.add_argument("--realistic", default="350", help="pages of the generated collections (bench/realistic.py); '' for none")
+    parser.add_argument("--runs-realistic", type=int, default=3)
     args = parser.parse_args()
     env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000", PUBLISH_PROGRESS="plain")
     out = ["| corpus | what | median s | min–max s | peak MB | ratio |", "|---|---|---|---|---|---|"]
@@ -215,6 +246,16 @@ def main() -> None:
                 ratio = f"{med / ref:.2f} × {what}" if ref else "reference"
                 out.append(f"| {scale}x ({runs}) | {name} | {med:.2f} | {lo:.2f}–{hi:.2f} | {rss} | {ratio} |")
                 print(out[-1], flush=True)
+        for pages in (int(p) for p in args.realistic.split(",") if p):
+            for parts in (False, True):
+                runs = args.runs_realistic if pages < 1000 else 1
+                rows = bench_realistic(pages, parts, runs, Path(tmp), env)
+                bare = rows[0][1]
+                label = f"realistic {pages} p{', parts' if parts else ''} ({runs})"
+                for name, (med, lo, hi, rss), against in rows:
+                    ratio = "reference" if against == "ref" else f"{med / bare[0]:.2f} × bare WeasyPrint"
+                    out.append(f"| {label} | {name} | {med:.2f} | {lo:.2f}–{hi:.2f} | {rss} | {ratio} |")
+                    print(out[-1], flush=True)
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     (ROOT / "bench" / "README.md").write_text(
         "# Benchmarks\n\n"
@@ -224,7 +265,13 @@ def main() -> None:
         "references measured in the same run: bare WeasyPrint on the same final HTML, pandoc on the same "
         "letters as one Markdown file.  Corpora: the edition (1x) and copies of its letters (bench/corpus.py), "
         "divided into parts by year.\n\n"
-        f"Last run: {time.strftime('%Y-%m-%d')}, {machine}.\n\n" + "\n".join(out) + "\n" + READING
+        f"Last run: {time.strftime('%Y-%m-%d')}, {machine}.\n\n"
+        + "\n".join(out)
+        + "\n\nRead back from publish's PDF (digital profile) of each realistic book (`publish.checks.pdf`):\n\n"
+        + "| book | pages | most hyphenated lines in a row | notes off their calls' pages |\n|---|---|---|---|\n"
+        + "\n".join(QUALITY)
+        + "\n"
+        + READING
     )
 
 

@@ -258,24 +258,17 @@ def _build_pdf(
         from concurrent.futures import ProcessPoolExecutor
 
         others = profiles[1:]
-        from .cache import layout_salt
-
-        salt = (
-            layout_salt(paths.manuscript, paths.styles, paths.output) if cache is not None else ""
-        )  # the same for every profile
-        seeds = {p: _reset_again(book, paths, p, cache, salt) for p in profiles}
         from .runners import _watch
 
         # (Each worker ends when this process is gone, even killed outright: see runners._watch.)
         pool_of = ProcessPoolExecutor(max_workers=len(others), initializer=_watch, initargs=(os.getpid(),)) if others else None
         with pool_of or _NoPool() as pool:
-            futures = {p: pool.submit(_profile_pdf, book, paths, p, seed=seeds[p][0]) for p in others}
+            futures = {p: pool.submit(_profile_pdf, book, paths, p) for p in others}
             step(f"Step 2: laying out the PDF, {profiles[0]} profile (WeasyPrint)")
             expected = len(cache.last().get("state", {}).get("pages", ())) if cache is not None else 0
-            first_pdf, fixes, warnings = _profile_pdf(book, paths, profiles[0], step, seeds[profiles[0]][0], expected)
+            first_pdf, fixes, warnings = _profile_pdf(book, paths, profiles[0], step, expected)
             done = {profiles[0]: (first_pdf, fixes, warnings)} | {p: f.result() for p, f in futures.items()}
-        for profile, (pdf, learnt, _) in done.items():
-            seeds[profile][1](learnt)
+        for profile, (pdf, _, _) in done.items():
             result.passes[profile] = pdf.passes
         _write_pdfs(book, paths, [(p, pdf, warnings) for p, (pdf, _, warnings) in done.items()], found, result)
     if "html" in formats:
@@ -369,7 +362,7 @@ def _units_pdf(
         from .writers.pdf import PdfResult, endnote_heads
 
         def heads_of(anchors: dict[str, int], labels: list[str]) -> dict[str, str]:
-            return endnote_heads(book, PdfResult(b"", len(labels), anchors, 0, labels, frozenset(), [], []))
+            return endnote_heads(book, PdfResult(b"", len(labels), anchors, 0, labels, [], []))
 
     guess_key = f"{book.meta.slug}-{profile}-{chunked.Guess.FORMAT}"
     stored = cache.get("guess", guess_key) if cache is not None else None
@@ -395,37 +388,17 @@ def _note_calls(book: Book) -> list[tuple[str, str]]:
     return out
 
 
-def _reset_again(book: Book, paths: Paths, profile: str, cache: Any, salt: str) -> tuple[dict[str, str], Callable[[Any], None]]:
-    """The single document's first classes: the paragraphs the last build re-set without
-    hyphens whose text is the same under the same ``salt`` (``chunked.reset_again``); and
-    what records this build's for the next, given its ``LayoutFixes``."""
-    from . import render
-    from .writers import chunked, units
-
-    if cache is None:
-        return {}, lambda fixes: None
-    split = units.split(render.print_html(book, render.environment(paths.templates), source_time(book), profile))
-    key = f"single-{book.meta.slug}-{profile}-{chunked.Guess.FORMAT}"
-    stored = cache.get("guess", key)
-    seed = chunked.reset_again(split, pickle.loads(stored), salt) if stored else {}
-
-    def record(fixes: Any) -> None:
-        cache.put("guess", key, pickle.dumps(chunked.Guess(digests=chunked.reset_digests(split, dict(fixes.classes)), salt=salt)))
-
-    return seed, record
-
-
 def _profile_pdf(
     book: Book,
     paths: Paths,
     profile: str,
     step: Callable[[str], None] = lambda s: None,
-    seed: dict[str, str] | None = None,
     expected: int = 0,
 ) -> tuple[Any, Any, list[Any]]:
-    """Lay out until the layout teaches nothing new (see ``render.LayoutFixes``), then
-    write the PDF once.  ``seed``: classes to start from (see ``_reset_again``).  Runs
-    in the main process or in a worker.  ``step`` hears of each page laid out
+    """Lay out until the layout teaches nothing new (see ``render.LayoutFixes``): once,
+    unless the book has endnotes (their running heads) or a footnote the engine could not
+    keep on its call's page; then write the PDF once.  Runs in the main process or in a
+    worker.  ``step`` hears of each page laid out
     (``expected``: the last build's page count, for an estimate)."""
     from . import render
     from .writers.fetch import BoundedFetcher
@@ -435,7 +408,7 @@ def _profile_pdf(
     env = render.environment(paths.templates)
     created = source_time(book)
     fetcher = BoundedFetcher(list(paths.folders), paths.styles)
-    fixes = render.LayoutFixes(classes=tuple(sorted((seed or {}).items())))
+    fixes = render.LayoutFixes()
     started = [0.0]
 
     def on_page(n: int) -> None:
@@ -456,7 +429,7 @@ def _profile_pdf(
         learnt = _learn(book, layout, fixes)
         if learnt == fixes:
             break
-        step(f"Step 3: laying out the PDF again, {profile} profile (running heads, hyphenation)")
+        step(f"Step 3: laying out the PDF again, {profile} profile (running heads, footnotes)")
         fixes = learnt
     layout.data = write(layout, profile, book.meta.identifier, paths.styles, found)
     layout.document = None  # not needed any more (and not picklable across processes)
@@ -541,11 +514,10 @@ def _only_faces(css: bytes, names: set[str]) -> bytes:
     return re.sub(rb"@font-face\s*\{[^}]*\}\n?", keep, css)
 
 
-#: Layouts of one PDF at most: the first, one to re-set paragraphs hyphenated on more
-#: than two lines in a row, one to start a page at a paragraph whose footnote fell on a
-#: later page (and one more if that moved another), one more for the endnotes' heads if
-#: that moved pages.
-MAX_LAYOUTS = 5
+#: Layouts of one PDF at most: the first; one to start a page at a paragraph whose
+#: footnote the engine could not keep on its call's page (and one more if that moved
+#: another); one more for the endnotes' heads if that moved pages.
+MAX_LAYOUTS = 4
 
 
 def _learn(book: Book, pdf: Any, fixes: Any) -> Any:
@@ -555,13 +527,7 @@ def _learn(book: Book, pdf: Any, fixes: Any) -> Any:
 
     heads = endnote_heads(book, pdf) if book.settings.notes_print == "endnotes" else {}
     classes: dict[str, set[str]] = {k: set(v.split()) for k, v in fixes.classes}
-    runs = [p for p in pdf.hyphen_runs if "no-hyphens" not in classes.get(p, set())]
-    for paragraph in runs:
-        classes.setdefault(paragraph, set()).add("no-hyphens")
-    # Footnotes are checked on a layout whose line breaks are final (re-setting a
-    # paragraph moves the lines after it), so that the classes learnt do not depend on
-    # how many layouts found the hyphenation runs (see writers/chunked.py).
-    if book.settings.notes_print == "footnotes" and not runs:
+    if book.settings.notes_print == "footnotes":
         for paragraph in _misplaced_footnotes(book, pdf):
             classes.setdefault(paragraph, set()).add("note-break")
     return LayoutFixes(tuple(sorted(heads.items())), tuple(sorted((k, " ".join(sorted(v))) for k, v in classes.items())))

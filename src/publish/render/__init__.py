@@ -182,8 +182,8 @@ def context(book: Book, created: dt.datetime) -> dict[str, Any]:
 class LayoutFixes:
     """What a layout teaches the next: the endnotes' running heads (note id -> "Notes to
     pages x–y"), and classes for paragraphs the engine set badly (paragraph id -> class):
-    ``no-hyphens`` where it hyphenated more than two lines in a row, ``note-break`` where
-    a footnote did not land on the page of its call."""
+    ``note-break`` where a footnote did not land on the page of its call even so (see
+    ``writers/engine.py``)."""
 
     endnote_heads: tuple[tuple[str, str], ...] = ()
     classes: tuple[tuple[str, str], ...] = ()

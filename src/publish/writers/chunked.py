@@ -37,9 +37,9 @@ from .pdf import PageStart, PdfResult, folio_labels
 
 #: Layouts of each unit at most, on average: first folios and folios settle in two.
 MAX_LAYOUTS = 4
-#: Layouts of one unit at most in one round (its own fixes: hyphenation, then footnotes,
-#: then more footnotes, a confirmation).
-MAX_FIXES = 5
+#: Layouts of one unit at most in one round (its own fixes: footnotes the engine could
+#: not keep on their calls' pages, then more footnotes, a confirmation).
+MAX_FIXES = 4
 
 
 @dataclass
@@ -62,7 +62,6 @@ class UnitLayout:
     anchors: dict[str, int]
     starts: list[PageStart | None]
     page_digests: list[str]
-    hyphen_runs: frozenset[str]
     levels: list[int]
     classes: dict[str, str] = field(default_factory=dict)  # learnt: id -> classes
     warnings: list[Diagnostic] = field(default_factory=list)
@@ -82,14 +81,12 @@ def lay_out_unit(job: UnitJob) -> UnitLayout:
     for _ in range(MAX_FIXES):
         layout = lay_out(html, job.styles, fetcher, found, main_id="")
         passes += 1
-        new = _new(learnt, {p: "no-hyphens" for p in layout.hyphen_runs})
-        if not new:  # footnotes are checked once the line breaks are final, as build._learn does
-            misplaced = {}
-            for paragraph, note in job.note_calls:
-                if note in layout.anchors or f"{note}-call-1" in layout.anchors:
-                    if layout.anchors.get(note) != layout.anchors.get(f"{note}-call-1"):
-                        misplaced[paragraph] = "note-break"
-            new = _new(learnt, misplaced)
+        misplaced = {}
+        for paragraph, note in job.note_calls:
+            if note in layout.anchors or f"{note}-call-1" in layout.anchors:
+                if layout.anchors.get(note) != layout.anchors.get(f"{note}-call-1"):
+                    misplaced[paragraph] = "note-break"
+        new = _new(learnt, misplaced)
         if not new:
             break
         for k, v in new.items():
@@ -117,7 +114,6 @@ def lay_out_unit(job: UnitJob) -> UnitLayout:
         layout.anchors,
         layout.starts,
         layout.page_digests,
-        layout.hyphen_runs,
         levels,
         learnt,
         found.items,
@@ -145,19 +141,14 @@ def _with_classes(html: str, classes: dict[str, str]) -> str:
 @dataclass
 class Guess:
     """What the last build found: each unit's page count, the folio of every id, the
-    classes learnt, the endnotes' heads; and a digest of each element it re-set without
-    hyphens, with the salt of that build (``cache.layout_salt``): an element whose
-    digest is the same is re-set so again (a paragraph's line breaks depend on its own
-    text and the stylesheets only)."""
+    classes learnt, the endnotes' heads."""
 
-    FORMAT: ClassVar[int] = 3  # part of the cache key: a Guess of another shape is not read
+    FORMAT: ClassVar[int] = 4  # part of the cache key: a Guess of another shape is not read
 
     counts: list[int] = field(default_factory=list)
     folios: dict[str, str] = field(default_factory=dict)
     classes: dict[str, str] = field(default_factory=dict)
     heads: dict[str, str] = field(default_factory=dict)
-    digests: dict[str, str] = field(default_factory=dict)
-    salt: str = ""
 
 
 def render(
@@ -193,13 +184,9 @@ def render(
     running: dict[Any, tuple[int, str, bool, tuple]] = {}
     layouts: list[tuple[int, bool, int]] = []
     memo: dict[int, tuple[tuple, str]] = {}
-    # What each unit's last layout showed, and the classes it learnt: those that hold
-    # serve its next layout (see _carried); before any, the last build's no-hyphens
-    # classes of unchanged elements.
-    again = reset_again(split, guess, salt)
-    taught: list[tuple[tuple, dict[str, str]] | None] = [
-        ((None,), {i: again[i] for i in split.ids[k] & again.keys()}) for k in range(n)
-    ]
+    # What each unit's last layout showed, and the classes it learnt: they serve its
+    # next layout while they hold (see _carried).
+    taught: list[tuple[tuple, dict[str, str]] | None] = [None] * n
 
     def job_for(k: int, write: bool, plan: _Plan, attributes: dict[str, dict[str, str]]) -> UnitJob:
         shows, doc = memo[k]
@@ -298,51 +285,21 @@ def render(
     layout.data = stitch(pieces, layout.main_start, lambda xml: fixed_xmp(xml, seed))
     if cache is not None:  # the layouts of earlier versions of the units go
         cache.prune(f"units-{profile}", {digest("unit", profile, salt, doc) for doc in made if doc is not None})
-    return layout, Guess(counts, folios, classes, heads, reset_digests(split, classes), salt), warnings, layouts
-
-
-def reset_again(split: units_mod.Units, guess: Guess, salt: str) -> dict[str, str]:
-    """``no-hyphens`` for the elements the last build re-set so whose text is the same
-    (same digest, same stylesheets and engines: ``salt``), but for those around a link
-    that prints a folio, which may have moved.  Any layout would learn these again."""
-    if guess.salt != salt or not guess.digests:
-        return {}
-    holders = set().union(*split.holders)
-    by_id = {element.get("id"): element for element in split.owner if element.get("id") in guess.digests}
-    return {i: "no-hyphens" for i, e in by_id.items() if i not in holders and _digest(e) == guess.digests[i]}
-
-
-def reset_digests(split: units_mod.Units, classes: dict[str, str]) -> dict[str, str]:
-    """A digest of each element ``classes`` re-sets without hyphens (for ``reset_again``)."""
-    wanted = {i for i, v in classes.items() if "no-hyphens" in v.split()}
-    return {e.get("id"): _digest(e) for e in split.owner if e.get("id") in wanted}
-
-
-def _digest(element: object) -> str:
-    import hashlib
-
-    from lxml import html as lxml_html
-
-    return hashlib.sha256(lxml_html.tostring(element, with_tail=False)).hexdigest()
+    return layout, Guess(counts, folios, classes, heads), warnings, layouts
 
 
 def _carried(taught: tuple[tuple, dict[str, str]] | None, shows: tuple, holders: set[str]) -> dict[str, str]:
     """The classes an earlier layout of a unit taught that its next one would learn again,
     given what each showed (first folio, side, folios of other units, heads; see
-    ``render``) and ``holders``, the elements around links that print a folio.
-
-    All of them when the text is the same: what it showed is, or only the first folio
-    and the side changed and no link prints a folio of this unit.  Else those that
-    re-set an element without hyphens, but for the holders: an element's line breaks
-    depend on its own text only, footnote breaks on everything before them.  The layout
-    then learns the rest as a first layout would (hyphenation first, then footnotes,
-    see ``lay_out_unit``), so its classes, and the layout cached under its document, are
-    the ones a layout from scratch reaches."""
-    if taught is None:
-        return {}
-    if taught[0] == shows or (taught[0][2:] == shows[2:] and not holders):
+    ``render``) and ``holders``, the elements around links that print a folio: all of
+    them when the text is the same (what it showed is, or only the first folio and the
+    side changed and no link prints a folio of this unit), else none (a footnote break
+    depends on everything before it: the layout learns them as a first layout would, so
+    its classes, and the layout cached under its document, are the ones a layout from
+    scratch reaches)."""
+    if taught is not None and (taught[0] == shows or (taught[0][2:] == shows[2:] and not holders)):
         return dict(taught[1])
-    return {k: "no-hyphens" for k, v in taught[1].items() if "no-hyphens" in v.split() and k not in holders}
+    return {}
 
 
 @dataclass
@@ -388,7 +345,6 @@ def _combine(split: units_mod.Units, results: list[UnitLayout | None], counts: l
     anchors: dict[str, int] = {}
     starts: list[PageStart | None] = []
     digests: list[str] = []
-    runs: set[str] = set()
     for k, r in enumerate(results):
         keep, offset = plan.keep[k], plan.offset[k]
         if r is None:
@@ -401,6 +357,5 @@ def _combine(split: units_mod.Units, results: list[UnitLayout | None], counts: l
         own = slice(r.lead, r.lead + keep)
         starts += (r.starts[own] + [None] * keep)[:keep]
         digests += (r.page_digests[own] + [""] * keep)[:keep]
-        runs |= r.hyphen_runs
     count, main_start = sum(plan.keep), plan.main_start
-    return PdfResult(b"", count, anchors, main_start, folio_labels(count, main_start), frozenset(runs), starts, digests)
+    return PdfResult(b"", count, anchors, main_start, folio_labels(count, main_start), starts, digests)

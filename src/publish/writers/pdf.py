@@ -41,7 +41,6 @@ class PdfResult:
     anchors: dict[str, int]  # element id -> 0-based page index
     main_start: int  # page index of folio 1
     labels: list[str]  # the folio of each page, as the PDF's page labels give it
-    hyphen_runs: frozenset[str]  # ids of paragraphs with more than two hyphenated lines in a row
     starts: list[PageStart | None]  # what each page begins with (None: an empty page)
     page_digests: list[str]  # a digest of each page's text, for the change report
     document: Any = field(default=None, repr=False, compare=False)  # WeasyPrint's laid-out document
@@ -144,7 +143,9 @@ def _time_bound() -> Any:
         raise LayoutTimeout(seconds)
 
     previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Again every tenth of a second past the bound: an exception raised while Python runs a
+    # finaliser or a garbage collector's callback is dropped with a warning.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
     try:
         yield
     finally:
@@ -165,9 +166,10 @@ def lay_out(
     import weasyprint
 
     from ..hyphenation import register
-    from . import fetch
+    from . import engine, fetch
 
     register()  # Latin (see hyphenation/)
+    engine.install()  # hyphenate-limit-lines, and footnotes kept on their calls' pages (see engine.py)
 
     logger = logging.getLogger("weasyprint")
     handler = _WeasyLog(found, styles)
@@ -201,9 +203,7 @@ def lay_out(
     main_start = anchors.get(main_id, 0)
     count = len(document.pages)
     labels = folio_labels(count, main_start)
-    return PdfResult(
-        b"", count, anchors, main_start, labels, hyphen_runs(document), page_starts(document), page_digests(document), document
-    )
+    return PdfResult(b"", count, anchors, main_start, labels, page_starts(document), page_digests(document), document)
 
 
 def folio_labels(count: int, main_start: int) -> list[str]:
@@ -269,45 +269,6 @@ def page_starts(document: Any) -> list[PageStart | None]:
         return None
 
     return [first_line(page._page_box, "") for page in document.pages]
-
-
-#: Characters that end a line broken inside a word: WeasyPrint's hyphenate-character
-#: (U+2010) and the source's own hyphens.
-_HYPHENS = ("\u2010", "-", "\u00ad")
-
-
-def hyphen_runs(document: Any, limit: int = 2) -> frozenset[str]:
-    """Ids of the paragraphs where more than ``limit`` consecutive lines end in a hyphen.
-
-    WeasyPrint has no ``hyphenate-limit-lines``; we read its layout instead (each block
-    box with an id, its line boxes, the text of each line's last text box).
-    """
-    from weasyprint.formatting_structure.boxes import LineBox, TextBox
-
-    lines: dict[str, list[bool]] = {}
-
-    def walk(box: Any) -> None:
-        children = getattr(box, "children", None) or []
-        element = getattr(box, "element", None)
-        own = element.get("id") if element is not None else None
-        for child in children:
-            if isinstance(child, LineBox):
-                if own:
-                    texts = [t.text for t in child.descendants() if isinstance(t, TextBox) and t.text.strip()]
-                    lines.setdefault(own, []).append(bool(texts) and texts[-1].rstrip().endswith(_HYPHENS))
-            else:
-                walk(child)
-
-    for page in document.pages:
-        walk(page._page_box)
-    found = set()
-    for paragraph_id, flags in lines.items():
-        run = 0
-        for hyphenated in flags:
-            run = run + 1 if hyphenated else 0
-            if run > limit:
-                found.add(paragraph_id)
-    return frozenset(found)
 
 
 def fixed_xmp(xmp: bytes, seed: str) -> bytes:
