@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 import types
+from pathlib import Path
 
 import pytest
 
@@ -30,7 +31,7 @@ def footnote_document(filler_lines: int, policy: str = "line") -> str:
     whose first two lines must stay together (orphans: 2)."""
     filler = "<p>" + " ".join(["filler words to take a line"] * 2 * filler_lines) + "</p>"
     note = (
-        '<p>Call here<a id="c1">*</a><span class="fn" id="n1">'
+        '<p>Call here<a id="c1" href="#n1">*</a><span class="fn" id="n1">'
         + "The note itself, long enough to take room. " * 7
         + "</span> end.</p>"
     )
@@ -44,7 +45,8 @@ def footnote_document(filler_lines: int, policy: str = "line") -> str:
 
 FILLERS = range(0, 12)
 
-# Laid out by this module's functions in a fresh process, with or without the extension.
+# Laid out by this module's functions in a fresh process, with or without the extension;
+# the PDFs written into {out} for publish.checks.pdf to read back.
 _PROBE = """
 import json, sys
 sys.path.insert(0, {tests!r})
@@ -54,7 +56,13 @@ if {install}:
     from publish.writers import engine
     engine.install()
 document = weasyprint.HTML(string=hyphenation_document()).render()
-misplaced = [k for k in FILLERS if len(set(note_pages(weasyprint.HTML(string=footnote_document(k)).render()).values())) > 1]
+document.write_pdf({out!r} + "/hyphens.pdf")
+misplaced = []
+for k in FILLERS:
+    laid = weasyprint.HTML(string=footnote_document(k)).render()
+    laid.write_pdf({out!r} + f"/notes-{{k}}.pdf")
+    if len(set(note_pages(laid).values())) > 1:
+        misplaced.append(k)
 print(json.dumps({{"run": longest_hyphen_run(document), "pages": len(document.pages), "misplaced": misplaced}}))
 """
 
@@ -87,22 +95,20 @@ def note_pages(document: object) -> dict[str, int | None]:
     return {"call": pages.get("c1"), "note": pages.get("n1")}
 
 
-def _probe(install: bool) -> dict[str, object]:
-    from pathlib import Path
-
-    code = _PROBE.format(tests=str(Path(__file__).parent), install=install)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+def _probe(install: bool, out: Path) -> dict[str, object]:
+    code = _PROBE.format(tests=str(Path(__file__).parent), install=install, out=str(out))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1]) | {"pdfs": out}
 
 
 @pytest.fixture(scope="module")
-def bare() -> dict[str, object]:
-    return _probe(install=False)
+def bare(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    return _probe(False, tmp_path_factory.mktemp("bare"))
 
 
 @pytest.fixture(scope="module")
-def extended() -> dict[str, object]:
-    return _probe(install=True)
+def extended(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    return _probe(True, tmp_path_factory.mktemp("extended"))
 
 
 def test_bare_engine_shows_both_faults(bare) -> None:
@@ -119,6 +125,19 @@ def test_at_most_two_hyphenated_lines_in_a_row_across_pages(extended, bare) -> N
 
 def test_footnote_stays_on_its_calls_page(extended) -> None:
     assert extended["misplaced"] == []
+
+
+def test_the_pdfs_read_back_say_the_same(bare, extended) -> None:
+    """publish.checks.pdf reads the written PDFs (pdfium's lines, pypdf's links and named
+    destinations), not the layout: it finds the bare engine's faults and none of ours."""
+    from publish.checks.pdf import longest_hyphen_run, notes_off_their_pages
+
+    assert longest_hyphen_run(bare["pdfs"] / "hyphens.pdf") == bare["run"]
+    assert longest_hyphen_run(extended["pdfs"] / "hyphens.pdf") == 2
+    for k in FILLERS:
+        off = notes_off_their_pages(bare["pdfs"] / f"notes-{k}.pdf", prefix="n")
+        assert bool(off) == (k in bare["misplaced"]), k
+        assert notes_off_their_pages(extended["pdfs"] / f"notes-{k}.pdf", prefix="n") == []
 
 
 def test_in_process_the_extension_keeps_each_note_with_its_call() -> None:
