@@ -406,6 +406,34 @@ def test_a_template_that_fails_is_a_finding(book: Path, tmp_path: Path, capsys) 
         assert "T001" in err and "titlepage.xhtml.j2" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{% for i in range(99999) %}{% for j in range(99999) %}x{% endfor %}{% endfor %}",  # 10^10 items
+        "{% for i in range(99999) %}{% for j in range(99999) %}{{ meta.title }}{% endfor %}{% endfor %}",
+        "{{ 'x' * 10000000000 }}",  # 10 GB
+        "{{ [1] * 100000000 }}",
+        "{{ 7 ** 100000000 }}",
+    ],
+)
+def test_a_template_that_would_run_for_ever_or_fill_memory_is_stopped(
+    body: str, book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """The sandbox's time and size bounds (render._BoundedSandbox): each case would take
+    hours or gigabytes; it stops in about a second (here) with T001 at the template."""
+    import time
+
+    monkeypatch.setenv("PUBLISH_TEMPLATE_SECONDS", "1")
+    page = book / "templates" / "epub" / "titlepage.xhtml.j2"
+    page.parent.mkdir(parents=True)
+    page.write_text(body + "\n")
+    started = time.monotonic()
+    assert main(["build", str(book), "-o", str(tmp_path / "out"), "--format", "epub"]) == 2
+    assert time.monotonic() - started < 20
+    err = capsys.readouterr().err
+    assert "T001" in err and "titlepage.xhtml.j2:1" in err and "too costly" in err and "Traceback" not in err
+
+
 def test_a_hostile_git_repository_gives_no_revision_and_no_hang(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A repository the manuscript made unreadable (a pipe for HEAD, a HEAD that points
     at itself): no revision, within seconds, and no exception."""

@@ -4,9 +4,10 @@ In: a PDF path.  Out: the longest run of lines ending in a hyphen, and the note 
 whose footnote is on another page.  Used by the tests and by ``bench/`` on every
 corpus: what WeasyPrint's layout decided is checked where a reader sees it.
 
-- Hyphenated lines: pdfium's text of each page, line by line (its line breaks); a line
-  ends hyphenated when its last character is WeasyPrint's hyphenate-character (U+2010)
-  or a hyphen.  The count runs on from one page to the next (a paragraph does).
+- Hyphenated lines: pdfium's text of each page, line by line (its line breaks, and each
+  character's type size); a line ends hyphenated when its last character is
+  WeasyPrint's hyphenate-character (U+2010) or a hyphen.  The count runs on from one
+  page to the next in each type size (the text, the footnotes).
 - Footnotes: each link from a note call (an id ``<note>-call-<n>``, linking to
   ``#<note>``) is on a page; the note's named destination is on a page; in a book
   with footnotes the two are the same.  Links read with pypdf.
@@ -20,22 +21,52 @@ _HYPHENS = ("\u2010", "-", "\u00ad")
 
 
 def longest_hyphen_run(pdf: Path) -> int:
-    """The most lines in a row that end in a hyphen, across the whole PDF."""
+    """The most lines in a row that end in a hyphen, across the whole PDF, counted in
+    each type size apart (the text of the page, then its footnotes, then the next
+    page's text: a run goes on from a page's text to the next page's, not into the
+    footnotes between them)."""
     import pypdfium2 as pdfium
 
     document = pdfium.PdfDocument(str(pdf))
-    best = run = 0
+    runs: dict[float, int] = {}
+    best = 0
     try:
         for page in document:
-            text = page.get_textpage().get_text_range()
-            for line in text.splitlines():
-                if not line.strip():
-                    continue
-                run = run + 1 if line.rstrip().endswith(_HYPHENS) else 0
+            for text, size in _lines(page):
+                run = runs[size] = runs.get(size, 0) + 1 if text.rstrip().endswith(_HYPHENS) else 0
                 best = max(best, run)
     finally:
         document.close()
     return best
+
+
+def _lines(page: object) -> list[tuple[str, float]]:
+    """The page's lines in pdfium's order, each with the type size of its first
+    character.  pdfium ends a line at a superscript (a note call raised above the
+    line): a piece that ends in smaller type than it began is joined to the next."""
+    import pypdfium2.raw as raw
+
+    textpage = page.get_textpage()  # type: ignore[attr-defined]
+    pieces: list[tuple[list[str], list[float]]] = [([], [])]
+    for i in range(textpage.count_chars()):
+        char = chr(raw.FPDFText_GetUnicode(textpage.raw, i))
+        if char in "\r\n":
+            if pieces[-1][0]:
+                pieces.append(([], []))
+            continue
+        pieces[-1][0].append(char)
+        pieces[-1][1].append(round(raw.FPDFText_GetFontSize(textpage.raw, i), 1))
+    lines: list[tuple[str, float]] = []
+    joined = False
+    for chars, sizes in pieces:
+        if not chars:
+            continue
+        if joined:
+            lines[-1] = (lines[-1][0] + "".join(chars), lines[-1][1])
+        else:
+            lines.append(("".join(chars), sizes[0]))
+        joined = sizes[-1] < sizes[0] and chars[-1].isdigit()  # (a call at the piece's end)
+    return [line for line in lines if line[0].strip()]
 
 
 def notes_off_their_pages(pdf: Path, prefix: str = "note-") -> list[tuple[str, int, int]]:

@@ -8,14 +8,18 @@ fails with the template's file and line instead of printing nothing.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+import os
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, safe_range
 
 from ..dates import join_names, long_date
 from ..diagnostics import Code, Collector, ManuscriptError
@@ -35,6 +39,78 @@ class Document:
     landmark: str = ""
     toc: bool = True
     rendered: bool = True  # False: taken from the build cache
+
+
+#: The longest one template may take to render, in seconds (``PUBLISH_TEMPLATE_SECONDS``):
+#: the theme's templates render a 1,500-page book in about a second.
+TEMPLATE_SECONDS = 60.0
+#: The most items a template's ``*`` may make (a string or a list repeated).
+MAX_PRODUCT = 1_000_000
+
+_deadline: contextvars.ContextVar[float] = contextvars.ContextVar("template_deadline", default=float("inf"))
+
+
+class TemplateTooCostly(SecurityError):
+    """A template ran past its time or asked for a value too large."""
+
+
+def _template_seconds() -> float:
+    try:
+        return float(os.environ.get("PUBLISH_TEMPLATE_SECONDS") or TEMPLATE_SECONDS)
+    except ValueError:
+        return TEMPLATE_SECONDS
+
+
+def _in_time() -> None:
+    if time.monotonic() > _deadline.get():
+        raise TemplateTooCostly(f"it ran longer than {_template_seconds():g} s (PUBLISH_TEMPLATE_SECONDS sets the bound)")
+
+
+class _Range:
+    """Jinja's sandboxed ``range`` (at most 100,000 items), looking at the render's
+    deadline every 1,024 items: loops inside loops stop in time."""
+
+    def __init__(self, *args: int):
+        self.items = safe_range(*args)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self) -> Any:
+        for i, item in enumerate(self.items):
+            if not i & 1023:
+                _in_time()
+            yield item
+
+
+class _BoundedSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, bounded in time and size (its own bounds ``range``
+    only): each attribute or item read and each call looks at the render's deadline,
+    and ``*`` and ``**`` may not make huge values.  A template from a manuscript is
+    untrusted input (see README, "What a manuscript can and cannot make publish do")."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int) and abs(right) > 1000:
+            raise TemplateTooCostly(f"a power of {right} is too large")
+        if operator == "*":
+            for value, times in ((left, right), (right, left)):
+                if isinstance(value, (str, list, tuple)) and isinstance(times, int) and len(value) * times > MAX_PRODUCT:
+                    raise TemplateTooCostly(f"a value repeated {times} times is too large")
+        return super().call_binop(context, operator, left, right)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        _in_time()
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        _in_time()
+        return super().getitem(obj, argument)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's own signature)
+        _in_time()
+        return super().call(__context, __obj, *args, **kwargs)
 
 
 class _LayerLoader(jinja2.BaseLoader):
@@ -61,10 +137,9 @@ class _LayerLoader(jinja2.BaseLoader):
 
 def environment(templates: tuple[Path, ...]) -> jinja2.Environment:
     """The templates, looked up in ``templates`` in order (the book's, then the theme's),
-    run in Jinja's immutable sandbox: a template reads the model, never Python's internals."""
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
-
-    env = ImmutableSandboxedEnvironment(
+    run in Jinja's immutable sandbox: a template reads the model, never Python's internals
+    (and within time and size bounds: ``_BoundedSandbox``)."""
+    env = _BoundedSandbox(
         loader=_LayerLoader(templates),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
@@ -72,6 +147,7 @@ def environment(templates: tuple[Path, ...]) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.globals["range"] = _Range
     env.filters["longdate"] = long_date
     env.filters["verse_lines"] = verse_lines
     env.globals["running_head"] = running_head
@@ -132,8 +208,12 @@ def notes_first_called_in(block: Any, item: Any) -> list[Any]:
 
 def render_template(env: jinja2.Environment, name: str, **ctx: Any) -> str:
     """Template ``name`` rendered; a template's error is a finding with its file and line."""
+    deadline = _deadline.set(time.monotonic() + _template_seconds())
     try:
         return env.get_template(name).render(**ctx)
+    except TemplateTooCostly as exc:
+        line = _template_line(exc, env)
+        raise ManuscriptError([_finding(line[0] or name, line[1], f"the template is too costly: {exc}")]) from exc
     except jinja2.TemplateSyntaxError as exc:
         raise ManuscriptError([_finding(exc.filename or name, exc.lineno, f"template syntax error: {exc.message}")]) from exc
     except jinja2.UndefinedError as exc:
@@ -148,6 +228,8 @@ def render_template(env: jinja2.Environment, name: str, **ctx: Any) -> str:
         line = _template_line(exc, env)
         what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         raise ManuscriptError([_finding(line[0] or name, line[1], f"the template fails: {what}")]) from exc
+    finally:
+        _deadline.reset(deadline)
 
 
 def _template_line(exc: BaseException, env: jinja2.Environment) -> tuple[str, int]:
