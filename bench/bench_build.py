@@ -35,45 +35,39 @@ PY = sys.executable
 READING = """
 ## Reading the figures
 
-- `publish build` lays the PDF out in units in processes, one per core, and stitches them
-  with pikepdf; `--layout single` is the one-document render, kept as the reference the
-  units are tested against (same pages, text, folios, links, bookmarks, labels, boxes and
-  structure).  Units are cut where a page must start: the front matter, the
-  correspondence's title page, each part, the appendix, and (with
-  `print.letters_new_page`) a letter, once the unit before it holds 40,000 characters.
-  A unit is laid out for good once its first folio (the sum of the page counts before
-  it) and the folios it prints are known; meanwhile a free process lays a later unit out
-  for its page count only.  So a first build lays most units out twice (the second time
-  with the paragraphs the first found hyphenated on three lines re-set at once), and the
-  front matter, whose contents print every folio, comes last.
-- The edition's letters run on, and its corpora keep the letters' years: at 10x and 50x
-  the 1947 part holds more than half of the pages and has no page a letter must start
-  on.  It is one unit, the critical path; the other process finishes the smaller parts
-  and then waits for it.  "letters on new pages" is the same corpus with
-  `print.letters_new_page`: its units are about 25 pages, and both processes stay busy.
-- Within a unit the single document's layout fixes still apply: paragraphs hyphenated on
-  more than two lines in a row are re-set, and a paragraph whose footnote WeasyPrint 70
-  put on a later page starts a new page; each costs one more layout of that unit only.
-- Footnote breaks are learnt from a layout whose hyphenation runs are all re-set, so
-  that a layout which starts from classes an earlier one learnt (a unit's count layout,
-  the last build) reaches the classes a layout from scratch reaches.  A unit with both
-  takes a third layout: the 1947 part at 10x and 50x, which is why those builds are
-  slower than in the previous table (commit 4d2d747: 10x PDF 12.88 s, 50x PDF 102.5 s,
-  learning both from the first layout), while a one-word correction of the edition
-  takes one layout instead of two (2.94 s then, 2.09 s now).
-- At 1x the edition (letters run on, no parts) is laid out as one document (`--layout
-  auto`), twice: WeasyPrint has no `hyphenate-limit-lines`, so the paragraphs it
-  hyphenated on three lines in a row are re-set in a second layout.
-- A rebuild starts from the last build's page counts, unit layouts and re-set paragraphs:
-  a one-word correction lays out the unit that holds it once, and the others only if
+- One layout per profile: at most two hyphenated lines in a row and footnotes on their
+  calls' pages are decided while WeasyPrint breaks lines and pages
+  (`src/publish/writers/engine.py`, an extension of WeasyPrint 70.0's line layout, pinned
+  to it).  Until 2026-11-30 a first layout found the paragraphs hyphenated on three lines
+  in a row and a second re-set them without hyphens (every first build of the edition
+  took two layouts); a paragraph whose note WeasyPrint moved away started a new page in
+  a third.  The table's "before" figures are in the closing notes of the sessions.
+- Notes: `footnote-policy: line` (a note that does not fit takes its call's line to the
+  next page).  Under `block`, WeasyPrint 70 fails (`assert not page_is_empty`) on a
+  page-long paragraph with many calls: every realistic book below failed so before.
+- The realistic books (bench/realistic.py): an invented humanist correspondence with
+  letters of 1 to 30 pages, paragraphs up to a page and a half, about 0.7 notes a page
+  (some of 2,500 characters, some paragraphs with ten or more calls), a headnote per
+  letter, a third of the text in Latin originals, verse, uncertain dates.
+- `publish build` lays the PDF out in units in processes, one per core, when the
+  correspondence has parts (by year here, each opening on a recto), and stitches them
+  with pikepdf; else as one document.  `--layout single` is the one-document render,
+  kept as the reference the units are tested against.  A unit's first folio is the sum
+  of the page counts before it, so a first build lays most units out twice (once for
+  their page counts), and the front matter, whose contents print every folio, comes
+  last.
+- Two profiles: each is laid out in its own process at the same time (two cores); the
+  EPUB's cover is drawn meanwhile, the EPUB packaged after the first profile's layout
+  (it needs its page starts).
+- A rebuild starts from the last build's page counts and cached unit layouts: a
+  one-word correction lays out the unit that holds it once, and the others only if
   their folios moved.
 - The fonts are static instances of the font package's variable fonts (made once by
-  `make setup`): WeasyPrint no longer instances a variable font on every PDF it writes,
-  once per unit.  The bare WeasyPrint reference gets the same fonts (it renders the HTML
-  `publish build --format html` writes, with its fonts).
+  `make setup`).  The bare WeasyPrint reference gets the same fonts (it renders the HTML
+  `publish build --format html` writes, with its fonts) and WeasyPrint's own layout
+  (without the extension).
 - EPUB alone: the fixed cost is Python start-up and imports plus the cover, drawn by
-  WeasyPrint.  In a full build the cover is drawn while the PDF's units are laid out; the
-  EPUB itself comes after the PDF, whose layout gives it the print page numbers.
+  WeasyPrint.
 - Peak memory is that of the largest single process (the build or one of its workers).
 """
 
@@ -203,10 +197,15 @@ def bench_realistic(pages: int, parts: bool, runs: int, work: Path, env: dict[st
     ms = make_realistic(pages, work / f"real-{name}", parts=parts)
     bare, _ = bare_weasyprint(ms, work, runs, env)
     rows = [("bare WeasyPrint, same HTML", bare, "ref")]
-    out = work / f"real-out-{name}"
+    out = work / f"real-out-{name}"  # (a folder for each command and run: no cache between them)
     both = timed(publish_cmd(ms, out, "--profile", "digital", "--profile", "print"), runs, env)
     rows.append(("publish build, both profiles + EPUB", both, "bare"))
-    rows.append(("publish build --format pdf", timed(publish_cmd(ms, out, "--format", "pdf"), runs, env), "bare"))
+    rows.append(
+        ("publish build --format pdf", timed(publish_cmd(ms, work / f"{out.name}-pdf", "--format", "pdf"), runs, env), "bare")
+    )
+    if parts:
+        single = timed(publish_cmd(ms, work / f"{out.name}-single", "--format", "pdf", "--layout", "single"), runs, env)
+        rows.append(("publish build --format pdf --layout single", single, "bare"))
     pdf = out.parent / f"{out.name}-0" / "realistic-letters.pdf"  # the digital profile's
     import pypdf
 
@@ -228,12 +227,13 @@ def main() -> None:
     parser.add_argument("--runs-10x", type=int, default=3, help="runs at 10x")
     parser.add_argument("--runs-50x", type=int, default=1, help="runs at 50x and above")
     parser.add_argument("--realistic", default="350", help="pages of the generated collections (bench/realistic.py); '' for none")
+    parser.add_argument("--realistic-parts", default="no,yes", help="without parts, with parts by year, or both")
     parser.add_argument("--runs-realistic", type=int, default=3)
     args = parser.parse_args()
     env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000", PUBLISH_PROGRESS="plain")
     out = ["| corpus | what | median s | min–max s | peak MB | ratio |", "|---|---|---|---|---|---|"]
     with tempfile.TemporaryDirectory() as tmp:
-        for scale in (int(s) for s in args.scales.split(",")):
+        for scale in (int(s) for s in args.scales.split(",") if s):
             runs = args.runs if scale < 10 else args.runs_10x if scale < 50 else args.runs_50x
             rows, bare, pan = bench_corpus(scale, runs, Path(tmp), env)
             if scale >= 10:
@@ -247,7 +247,7 @@ def main() -> None:
                 out.append(f"| {scale}x ({runs}) | {name} | {med:.2f} | {lo:.2f}–{hi:.2f} | {rss} | {ratio} |")
                 print(out[-1], flush=True)
         for pages in (int(p) for p in args.realistic.split(",") if p):
-            for parts in (False, True):
+            for parts in [p == "yes" for p in args.realistic_parts.split(",")]:
                 runs = args.runs_realistic if pages < 1000 else 1
                 rows = bench_realistic(pages, parts, runs, Path(tmp), env)
                 bare = rows[0][1]

@@ -215,3 +215,61 @@ def test_epub_without_embedded_fonts(tmp_path: Path) -> None:
         assert not [n for n in names if n.endswith(".ttf") or n.endswith("fonts.css")]
         assert b"fonts.css" not in z.read("EPUB/letter-a.xhtml")
     assert [str(m) for m in run(built.epub)] == []
+
+
+def test_no_warning_and_no_note_off_its_page_read_back_from_the_pdf(footnotes) -> None:
+    from publish.checks.pdf import notes_off_their_pages
+
+    assert notes_off_their_pages(footnotes.pdf) == []
+    assert not [w for w in footnotes.result.warnings if w.code.value == "L003"]
+
+
+def test_a_note_off_its_calls_page_is_a_warning_at_its_paragraph(footnotes) -> None:
+    """What the final layout could not do is said, at the paragraph's file and line
+    (build._report_notes, on a layout whose anchors put one note a page late)."""
+    from dataclasses import replace
+
+    from publish.build import _note_calls, _report_notes
+    from publish.diagnostics import Collector
+    from publish.walk import paragraphs
+    from publish.writers.pdf import PdfResult, folio_labels
+
+    book = footnotes.result.book
+    anchors = dict(footnotes.result.anchors)
+    calls = [(p, n) for p, n in _note_calls(book) if p.startswith("letter-c-")]  # the long letter's
+    paragraph, note = calls[len(calls) // 2]
+    anchors[note] = anchors[f"{note}-call-1"] + 1
+    labels = folio_labels(footnotes.result.pages, anchors["letters"])
+    layout = PdfResult(b"", footnotes.result.pages, anchors, anchors["letters"], labels, [], [])
+    found = Collector()
+    _report_notes(book, layout, found)
+    (warning,) = found.items
+    where = next(p.loc for x in book.all_letters for p in paragraphs(x.blocks) if p.id == paragraph)
+    assert warning.code.value == "L003" and warning.loc == where and where.path.endswith("03-c.md")
+    assert f"printed on page {labels[anchors[note]]}, its call on page {labels[anchors[note] - 1]}" in warning.message
+    _report_notes(replace(book, settings=replace(book.settings, notes_print="endnotes")), layout, found)
+    assert len(found.items) == 1  # (endnotes are at the back by design)
+
+
+def test_when_the_engine_fails_placing_notes_they_are_laid_out_under_auto(tmp_path: Path, monkeypatch) -> None:
+    """The fallback (writers/pdf.FALLBACK_CSS): WeasyPrint failing as it does on a
+    paragraph it cannot place (its assertion) under the theme's policy, the book is laid
+    out again under ``footnote-policy: auto`` and the build says so (L003)."""
+    import weasyprint
+
+    render = weasyprint.HTML.render
+
+    seen = []
+
+    def failing(self, stylesheets=None, **options):
+        seen.append(bool(stylesheets))
+        if not stylesheets:  # the theme's own policy: fail as WeasyPrint does
+            raise AssertionError
+        return render(self, stylesheets=stylesheets, **options)
+
+    monkeypatch.setattr(weasyprint.HTML, "render", failing)
+    built = build_into(FIXTURE, tmp_path / "out", ("pdf",), layout="single")
+    assert built.pdf.exists()
+    codes = [w.code.value for w in built.result.warnings]
+    assert "L003" in codes and seen[:2] == [False, True]
+    assert any("footnote-policy: auto" in w.message for w in built.result.warnings)

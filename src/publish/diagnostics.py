@@ -62,6 +62,7 @@ class Code(enum.Enum):
     ENGINE_WARNING = "W001"
     LAYOUT_FAILED = "L001"
     LAYOUT_TIMEOUT = "L002"
+    NOTE_PLACEMENT = "L003"
 
 
 @dataclass(frozen=True)

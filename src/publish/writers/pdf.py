@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..diagnostics import Code, Collector, ManuscriptError
+from ..diagnostics import Code, Collector, Diagnostic, ManuscriptError, Severity
 from ..model import Book, Loc
 
 if TYPE_CHECKING:  # fetch.py imports WeasyPrint, which the main process of a units build needs not
@@ -111,6 +111,12 @@ def engine_findings(styles: tuple[Path, ...]) -> Any:
         raise ManuscriptError(failed.items) from exc
 
 
+#: What the layout is given when WeasyPrint fails placing the notes under the theme's
+#: ``footnote-policy: line``: ``auto`` lays out what ``line`` and ``block`` cannot (a
+#: note may then fall on the page after its call; build.py reports each).
+FALLBACK_CSS = ".footnote { footnote-policy: auto; }"
+
+
 class LayoutTimeout(BaseException):
     def __init__(self, seconds: float):
         super().__init__(f"layout longer than {seconds} s")
@@ -181,7 +187,21 @@ def lay_out(
         progress.setLevel(logging.INFO)
     try:
         with _time_bound(), engine_findings(styles):
-            document = weasyprint.HTML(string=html, base_url=fetch.base_url(styles), url_fetcher=fetcher).render()
+            source = weasyprint.HTML(string=html, base_url=fetch.base_url(styles), url_fetcher=fetcher)
+            try:
+                document = source.render()
+            except AssertionError as exc:  # (WeasyPrint 70's `assert not page_is_empty`, placing notes)
+                document = source.render(stylesheets=[weasyprint.CSS(string=FALLBACK_CSS)])
+                said = Diagnostic(
+                    Code.NOTE_PLACEMENT,
+                    Severity.WARNING,
+                    Loc(str(styles[0].resolve())),
+                    f"WeasyPrint could not lay the notes out with their calls ({type(exc).__name__}); they were laid out "
+                    "under footnote-policy: auto, and a note may fall on the page after its call (each such note is "
+                    "reported)",
+                )
+                if said not in found.items:  # (once, however many layouts the book takes)
+                    found.items.append(said)
     except LayoutTimeout as exc:
         late = Collector()
         late.error(
@@ -203,7 +223,8 @@ def lay_out(
     main_start = anchors.get(main_id, 0)
     count = len(document.pages)
     labels = folio_labels(count, main_start)
-    return PdfResult(b"", count, anchors, main_start, labels, page_starts(document), page_digests(document), document)
+    starts, digests = page_starts(document), page_digests(document)
+    return PdfResult(b"", count, anchors, main_start, labels, starts, digests, document)
 
 
 def folio_labels(count: int, main_start: int) -> list[str]:
