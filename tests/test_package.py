@@ -130,18 +130,42 @@ def test_a_book_overrides_one_template_and_one_stylesheet(tmp_path: Path) -> Non
     css = book / "styles" / "print.css"
     css.parent.mkdir()
     css.write_text((theme.folder("styles") / "print.css").read_text() + "\n.title-page .book-title { color: rgb(255, 0, 0); }\n")
+    # Its epub.css names an ornament of its own: the EPUB carries it beside the stylesheet.
+    (book / "styles" / "ornaments").mkdir()
+    (book / "styles" / "ornaments" / "fleuron.svg").write_text(FLEURON)
+    epub_css = (theme.folder("styles") / "epub.css").read_text()
+    (book / "styles" / "epub.css").write_text(epub_css + '\n.title-page::after { content: url("ornaments/fleuron.svg"); }\n')
     out = tmp_path / "out"
     assert main(["build", str(book), "-o", str(out)]) == 0
     from .textutil import epub_text
 
     assert "Set by the book’s own template" in epub_text(out / "book.epub")
     assert [str(m) for m in epubcheck.run(out / "book.epub")] == []
+    with zipfile.ZipFile(out / "book.epub") as epub:
+        assert epub.read("EPUB/css/ornaments/fleuron.svg").decode() == FLEURON
     doc = pdfium.PdfDocument(out / "book.pdf")
     title_page = next(i for i in range(len(doc)) if "Edited by" in doc[i].get_textpage().get_text_range())
     image = doc[title_page].render(scale=1).to_pil().convert("RGB")
     assert _red(image), "the book's print.css was not used"
     plain = doc[title_page - 2].render(scale=1).to_pil().convert("RGB")  # the half-title: its title is not overridden
     assert not _red(plain)
+
+
+FLEURON = '<svg xmlns="http://www.w3.org/2000/svg" width="12" height="12"><circle cx="6" cy="6" r="5"/></svg>\n'
+
+
+def test_a_file_the_epub_cannot_carry_is_refused_at_its_line(tmp_path: Path, capsys) -> None:
+    from publish import theme
+
+    book = _starter(tmp_path)
+    (book / "styles").mkdir()
+    (book / "styles" / "paper.bmp").write_bytes(b"BM")
+    css = (theme.folder("styles") / "epub.css").read_text() + '\nbody { background: url("paper.bmp"); }\n'
+    (book / "styles" / "epub.css").write_text(css)
+    assert main(["check", str(book)]) == 2
+    err = capsys.readouterr().err
+    line = css.count("\n")
+    assert f"epub.css:{line}: error R001: `paper.bmp`: the EPUB carries this stylesheet and cannot carry" in err
 
 
 def _red(image: object) -> bool:

@@ -508,7 +508,10 @@ def _build_epub(book: Book, paths: Paths, first_pdf: Any, cache: Any, result: Re
         for package in dict.fromkeys(FACES[name].package for name in wanted):
             fonts[f"OFL-{package.removeprefix('fontpkg-')}.txt"] = licences()[package].read_bytes()
         css["fonts.css"] = _only_faces(css["fonts.css"], set(wanted))
-    data = write_epub(book, docs, nav, css, fonts, created, cover, print_edition_id(book) if pages else "")
+    from .theme import epub_resources
+
+    files = {name: path.read_bytes() for name, path in epub_resources(paths.styles).items()}
+    data = write_epub(book, docs, nav, css, fonts, created, cover, print_edition_id(book) if pages else "", files)
     return _stage(result, paths.output / f"{book.meta.slug}.epub", data)
 
 

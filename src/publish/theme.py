@@ -110,6 +110,45 @@ def stylesheet_urls(css: str) -> tuple[tuple[int, str, str], ...]:
     return tuple(out)
 
 
+#: What the EPUB can carry for a stylesheet, by extension: EPUB 3.3's core media types
+#: for images and fonts.
+EPUB_MEDIA = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".svg": "image/svg+xml",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+}
+
+#: The stylesheets the EPUB carries whose other files it carries too (fonts.css's faces
+#: are chosen by the text's scripts: see build._build_epub).
+EPUB_SHEETS = ("base.css", "epub.css")
+
+
+def epub_resources(styles: tuple[Path, ...]) -> dict[str, Path]:
+    """The files ``base.css`` and ``epub.css`` name (an ornament, a background), by
+    their path relative to the stylesheets, for the EPUB to carry beside them
+    (``check_stylesheets`` has vouched for each name)."""
+    out: dict[str, Path] = {}
+    for sheet in EPUB_SHEETS:
+        path = lookup(styles, sheet)
+        if not path.is_file():
+            continue
+        for _, url, _ in stylesheet_urls(path.read_text(encoding="utf-8")):
+            name = urlsplit(url).path
+            for layer in styles:
+                found = layer_file(layer, name)
+                if found:
+                    out[name] = found
+                    break
+    return out
+
+
 def check_stylesheets(styles: tuple[Path, ...], found: Any) -> None:
     """Each stylesheet the build reads names only files beside it, by a relative path
     inside the styles folder: no scheme (``http:``, ``file:``, ``data:``), no absolute
@@ -139,6 +178,8 @@ def check_stylesheets(styles: tuple[Path, ...], found: Any) -> None:
                 why = f"no file {parts.path} in {' or '.join(str(s) for s in styles)}" + (
                     f", nor a face of the font packages ({', '.join(FACES)})" if parts.path.startswith("fonts/") else ""
                 )
+            elif name in EPUB_SHEETS and Path(parts.path).suffix.lower() not in EPUB_MEDIA:
+                why = f"the EPUB carries this stylesheet and cannot carry the file it names (it may name {', '.join(EPUB_MEDIA)} files)"
             if why:
                 found.error(Code.RESOURCE_REFUSED, Loc(str(path), line), f"`{url}`: {why}")
 

@@ -33,10 +33,14 @@ def write_epub(
     created: dt.datetime,
     cover: bytes | None = None,
     page_source: str = "",
+    files: dict[str, bytes] | None = None,
 ) -> bytes:
     """``cover``: PNG of the cover; ``page_source``: identifier of the print edition
-    whose page numbers the page list gives (empty: no page list)."""
+    whose page numbers the page list gives (empty: no page list); ``files``: what the
+    stylesheets name, by their path relative to them (``theme.epub_resources``)."""
     from ebooklib import epub
+
+    from ..theme import EPUB_MEDIA
 
     meta = book.meta
     eb = epub.EpubBook()
@@ -64,6 +68,10 @@ def write_epub(
     for name, data in sorted(fonts.items()):  # the faces, and their licence (OFL.txt) where they travel
         kind = "text/plain" if name.endswith(".txt") else "font/ttf"
         eb.add_item(epub.EpubItem(uid=f"font-{len(eb.items)}", file_name=f"css/fonts/{name}", media_type=kind, content=data))
+
+    for number, (name, data) in enumerate(sorted((files or {}).items())):
+        kind = EPUB_MEDIA[Path(name).suffix.lower()]
+        eb.add_item(epub.EpubItem(uid=f"style-file-{number}", file_name=f"css/{name}", media_type=kind, content=data))
 
     if cover is not None:
         image = epub.EpubItem(uid="cover-image", file_name="images/cover.png", media_type="image/png", content=cover)
