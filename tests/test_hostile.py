@@ -171,6 +171,28 @@ def test_a_run_without_spaces_breaks_instead_of_hanging(book: Path, tmp_path: Pa
     assert "".join(epub_text(tmp_path / "out" / "book.epub").replace("\u200b", "").split()).count(run) == 1
 
 
+def test_a_run_split_by_emphasis_is_broken_too(book: Path) -> None:
+    """A run of 5,000 letters whose pieces are each shorter than a line, alternately
+    emphasised: one run for the engine, broken every 40 letters across the pieces;
+    nothing else in the paragraph is touched."""
+    import re
+
+    from publish.build import load
+    from publish.transforms.runs import CHUNK
+    from publish.walk import paragraphs, plain_text
+
+    pieces = ["".join("abcdefghij"[(i + k) % 10] for k in range(37)) for i in range(135)]
+    run = "".join(f"*{p}*" if i % 2 else p for i, p in enumerate(pieces))
+    letter = book / "letters" / "01-ada-1950.md"
+    text = letter.read_text().replace("The garden is", f"Before {run} after. The garden is", 1)
+    letter.write_text(text)
+    paragraph = next(p for x in load(book).all_letters for p in paragraphs(x.blocks) if "Before" in plain_text(p))
+    printed = plain_text(paragraph)
+    assert printed.replace("\u200b", "").count("".join(pieces)) == 1  # every letter kept, in order
+    assert max(len(r) for r in re.findall(r"[^\s\u200b]+", printed)) <= CHUNK
+    assert "The garden is" in printed and printed.count("\u200b") == len("".join(pieces)) // CHUNK
+
+
 def _many_notes(book: Path, n: int) -> None:
     letter = book / "letters" / "01-ada-1950.md"
     text = letter.read_text()

@@ -18,19 +18,30 @@ from typing import Any
 
 from ..diagnostics import Code, Collector
 from ..model import Book, Text
-from ..walk import map_inlines, map_items, paragraphs, plain_text
+from ..walk import inline_nodes, map_inlines, map_items, paragraphs, plain_text
 
 MAX_RUN = 100
 CHUNK = 40
 _RUN = re.compile(rf"[^\s\u200b]{{{MAX_RUN + 1},}}")
 
 
-def _break(text: str) -> str:
-    return _RUN.sub(lambda m: "\u200b".join(m.group()[i : i + CHUNK] for i in range(0, len(m.group()), CHUNK)), text)
-
-
-def _fix(node: Any) -> Any:
-    return Text(_break(node.text)) if isinstance(node, Text) and _RUN.search(node.text) else node
+def _breaks(paragraph: Any) -> dict[int, str]:
+    """The new text of each ``Text`` node (by ``id``) of a paragraph with a long run: a
+    zero-width space every ``CHUNK`` characters of each run of more than ``MAX_RUN``,
+    counted across the nodes the run spans (``*a*b`` is one run: emphasis, a link, a
+    note call do not break it).  Other inline nodes print no letters of the run."""
+    texts = [n for n in inline_nodes([paragraph]) if isinstance(n, Text)]
+    joined = "".join(n.text for n in texts)
+    cuts = {m.start() + i for m in _RUN.finditer(joined) for i in range(CHUNK, m.end() - m.start(), CHUNK)}
+    out, start = {}, 0
+    for node in texts:
+        end = start + len(node.text)
+        here = sorted(c - start for c in cuts if start <= c < end)
+        if here:
+            pieces = [node.text[a:b] for a, b in zip([0, *here], [*here, len(node.text)], strict=True)]
+            out[id(node)] = "\u200b".join(pieces)
+        start = end
+    return out
 
 
 def break_long_runs(book: Book, found: Collector) -> Book:
@@ -47,8 +58,15 @@ def break_long_runs(book: Book, found: Collector) -> Book:
                 f"{len(run):,} characters without a space (“{run[:20]}…”): they are broken every {CHUNK} "
                 "characters to fit the lines; put spaces in, or check that the text is what you meant",
             )
+        new: dict[int, str] = {}
+        for p in long:
+            new.update(_breaks(p))
+
+        def fix(node: Any) -> Any:
+            return Text(new[id(node)]) if isinstance(node, Text) and id(node) in new else node
+
         return replace(
-            x, blocks=map_inlines(x.blocks, _fix), notes=tuple(replace(n, blocks=map_inlines(n.blocks, _fix)) for n in x.notes)
+            x, blocks=map_inlines(x.blocks, fix), notes=tuple(replace(n, blocks=map_inlines(n.blocks, fix)) for n in x.notes)
         )
 
     return map_items(book, item)
