@@ -63,3 +63,19 @@ def test_unquoted_yaml_values_mean_the_same(tmp_path) -> None:
     assert not found.items
     _letter_date(True, "en", Loc("x", 3), found)
     assert [d.code.value for d in found.items] == ["M007"]
+
+
+def test_plain_dates_have_the_edtf_librarys_bounds() -> None:
+    """Dates without qualifiers are read without the EDTF grammar (dates._plain, for
+    speed): their first and last days are the edtf library's, leap years included."""
+    import edtf
+
+    from publish.dates import _day, _plain
+
+    values = [f"{y}" for y in (1600, 1700, 1900, 1947, 2000)]
+    values += [f"{y}-{m:02d}" for y in (1900, 1947, 1948, 2000) for m in range(1, 13)]
+    values += [f"1948-{m:02d}-{d:02d}" for m in (1, 2, 12) for d in (1, 28, 29)]
+    for value in values:
+        parsed = edtf.parse_edtf(value)
+        assert _plain(value) == (_day(parsed.lower_strict()), _day(parsed.upper_strict())), value
+    assert _plain("1947-02?") is None and _plain("1947-02/1947-03") is None and _plain("19XX") is None

@@ -459,13 +459,14 @@ def _cover(book: Book, paths: Paths, cache: Any) -> bytes:
     """The EPUB's cover image, drawn by WeasyPrint from a template, or from the cache."""
     from . import render
     from .cache import digest, tree_digest
-    from .runners import ENGINE
-    from .writers.cover import cover_png
-    from .writers.fetch import BoundedFetcher
 
     cover_key = digest(tree_digest(*paths.templates), tree_digest(*paths.styles), book.meta)
     cover = cache.get("cover", cover_key)
-    if cover is None:
+    if cover is None:  # (only then is WeasyPrint imported, by an EPUB-only build)
+        from .runners import ENGINE
+        from .writers.cover import cover_png
+        from .writers.fetch import BoundedFetcher
+
         fetcher = BoundedFetcher(list(paths.folders), paths.styles)
         with ENGINE:
             cover = cover_png(book, render.environment(paths.templates), paths.styles, fetcher)
@@ -477,10 +478,10 @@ def _build_epub(book: Book, paths: Paths, first_pdf: Any, cache: Any, result: Re
     """The EPUB, with the print page numbers of ``first_pdf`` when there is one."""
     from . import render
     from .cache import tree_digest
+    from .fonts import faces as package_fonts
     from .transforms.pages import paginate
     from .writers.cover import cover_alt
     from .writers.epub import write_epub
-    from .writers.fetch import package_fonts
 
     env = render.environment(paths.templates)
     created = source_time(book)

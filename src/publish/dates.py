@@ -126,14 +126,39 @@ def parse(value: str, lang: str) -> LetterDate:
     if all(s in ("", "..") for s in sides):
         raise DateError(f"`{value}` has no date on either side; leave `date` out for an undated letter")
     try:
-        parsed = parse_edtf(value)
-        bounds = parsed.lower_strict(), parsed.upper_strict()
-        earliest, latest = _day(bounds[0]), _day(bounds[1])  # (edtf lets 29 February 1950 pass: the date does not)
+        plain = _plain(value)
+        if plain is not None:  # a calendar date, month or year: ISO 8601's, read by the standard library
+            earliest, latest = plain
+        else:
+            parsed = parse_edtf(value)
+            bounds = parsed.lower_strict(), parsed.upper_strict()
+            earliest, latest = _day(bounds[0]), _day(bounds[1])  # (edtf lets 29 February 1950 pass: the date does not)
     except (EDTFParseException, ValueError, OverflowError):
         raise DateError(f"`{value}` is not an EDTF date: it names a day that does not exist ({_EXPECTED})") from None
     if earliest and latest and earliest > latest:
         raise DateError(f"`{value}` ends before it begins; write the earlier date first")
     return LetterDate(value, earliest, latest, _say(sides, lang, full=True), _say(sides, lang, full=False))
+
+
+_PLAIN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def _plain(value: str) -> tuple[dt.date, dt.date] | None:
+    """The first and last day of a date with no EDTF qualifier, unspecified digit or
+    interval (``1947``, ``1947-01``, ``1947-01-28``: most letters' dates), without the
+    EDTF grammar (pyparsing: about 5 ms a date, seconds for a large edition); None for
+    the others.  Raises ValueError for a day that does not exist."""
+    match = _PLAIN.match(value)
+    if match is None:
+        return None
+    year, month, day = (int(g) if g else None for g in match.groups())
+    if day is not None:
+        date = dt.date(year, month, day)  # type: ignore[arg-type]
+        return date, date
+    if month is not None:
+        first = dt.date(year, month, 1)  # type: ignore[arg-type]
+        return first, (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)  # type: ignore[arg-type]
 
 
 def _day(value: object) -> dt.date | None:

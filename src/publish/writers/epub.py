@@ -102,7 +102,15 @@ def write_epub(
     writer = _Writer(
         buffer,
         eb,
-        {"epub3_pages": False, "epub3_landmark": False, "epub2_guide": False, "mtime": created, "raise_exceptions": True},
+        # (compresslevel 0: _fixed_zip compresses, once)
+        {
+            "epub3_pages": False,
+            "epub3_landmark": False,
+            "epub2_guide": False,
+            "mtime": created,
+            "raise_exceptions": True,
+            "compresslevel": 0,
+        },
     )
     writer.process()
     writer.write()
@@ -160,5 +168,5 @@ def _fixed_zip(data: bytes, created: dt.datetime, language: str) -> bytes:
             info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 3
-            dst.writestr(info, data, compresslevel=9 if name != "mimetype" else None)
+            dst.writestr(info, data, compresslevel=6 if name != "mimetype" else None)  # (9: 0.2 % smaller, 2.5 x the time)
     return out.getvalue()
