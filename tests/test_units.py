@@ -145,19 +145,13 @@ def test_a_single_document_takes_one_layout_before_and_after_a_correction(tmp_pa
     assert_same(again.pdf, fresh.pdf)
 
 
-def test_auto_layout_uses_units_when_the_correspondence_has_parts(tmp_path: Path, monkeypatch) -> None:
+def test_auto_layout_uses_units_when_the_correspondence_has_parts(tmp_path: Path) -> None:
     from corpus import make
 
     from publish.build import _worth_units, load
 
     assert not _worth_units(load(MANUSCRIPT))  # the eleven letters run on: one unit holds most of the book
-    parts = load(make(2, tmp_path / "ms"))
-    assert _worth_units(parts)  # parts by year
-    # Two profiles on two cores: each profile's own process keeps them busy.
-    monkeypatch.setattr("os.cpu_count", lambda: 2)
-    assert not _worth_units(parts, ("digital", "print")) and _worth_units(parts, ("digital",))
-    monkeypatch.setattr("os.cpu_count", lambda: 8)
-    assert _worth_units(parts, ("digital", "print"))
+    assert _worth_units(load(make(2, tmp_path / "ms")))  # parts by year
     # Letters on fresh pages, no parts: units when the letters hold the text of two.
     assert not _worth_units(load(make(1, tmp_path / "new", new_page=True, parts=False)))
     assert _worth_units(load(make(3, tmp_path / "new3", new_page=True, parts=False)))

@@ -179,7 +179,7 @@ def _build(job: _Job) -> Result:
     book = load(job.paths.manuscript, found, job.strict)
     _check_output(job.paths.output)  # created only once the manuscript is known to be valid
     if job.layout == "auto":
-        job.layout = "units" if _worth_units(book, job.profiles) else "single"
+        job.layout = "units" if _worth_units(book) else "single"
     result = Result(book, layout=job.layout)
     with _output_lock(job.paths.output, job.step):
         _clean_stale(job.paths.output)
@@ -276,11 +276,8 @@ def _build_pdf(
     return first_pdf
 
 
-def _worth_units(book: Book, profiles: tuple[str, ...] = ("digital",)) -> bool:
-    """Whether laying the PDF out in units pays.  Not when there are as many profiles as
-    cores: each profile is laid out in its own process, which keeps the cores busy
-    (measured on a 350-page book with parts, two profiles on two cores: 33.8 s in units,
-    30 s as one document each).  Else when the correspondence has parts, each
+def _worth_units(book: Book) -> bool:
+    """Whether laying the PDF out in units pays: when the correspondence has parts, each
     opening on a recto, or letters that open fresh pages and hold the text of two units
     (``units.MIN_UNIT_CHARS``), there are units to lay out side by side.  Without them
     the letters are one unit, most of the book, which waits for nothing and which the
@@ -289,8 +286,6 @@ def _worth_units(book: Book, profiles: tuple[str, ...] = ("digital",)) -> bool:
     from .walk import plain_text
     from .writers.units import MIN_UNIT_CHARS
 
-    if len(profiles) >= (os.cpu_count() or 1):
-        return False
     if sum(1 for g in book.groups if g.id) >= 2:
         return True
     if not book.settings.letters_new_page:
