@@ -4,8 +4,8 @@ In: a PDF path.  Out: the longest run of lines ending in a hyphen, and the note 
 whose footnote is on another page.  Used by the tests and by ``bench/`` on every
 corpus: what WeasyPrint's layout decided is checked where a reader sees it.
 
-- Hyphenated lines: pdfium's text of each page, line by line (its line breaks, and each
-  character's type size); a line ends hyphenated when its last character is
+- Hyphenated lines: pdfium's characters of each page, grouped into lines by baseline,
+  with their type sizes; a line ends hyphenated when its last character is
   WeasyPrint's hyphenate-character (U+2010) or a hyphen.  The count runs on from one
   page to the next in each type size (the text, the footnotes).
 - Footnotes: each link from a note call (an id ``<note>-call-<n>``, linking to
@@ -41,32 +41,27 @@ def longest_hyphen_run(pdf: Path) -> int:
 
 
 def _lines(page: object) -> list[tuple[str, float]]:
-    """The page's lines in pdfium's order, each with the type size of its first
-    character.  pdfium ends a line at a superscript (a note call raised above the
-    line): a piece that ends in smaller type than it began is joined to the next."""
+    """The page's lines, each with the type size of its first character, grouped by
+    baseline (each character's origin, from pdfium): a character more than half its
+    line's type size below the line's baseline starts a new line, so a note call
+    raised above the line (which pdfium's own line breaks split off) stays in it."""
+    import ctypes
+
     import pypdfium2.raw as raw
 
     textpage = page.get_textpage()  # type: ignore[attr-defined]
-    pieces: list[tuple[list[str], list[float]]] = [([], [])]
+    x, y = ctypes.c_double(), ctypes.c_double()
+    lines: list[tuple[list[str], float, float]] = []  # (characters, baseline, size)
     for i in range(textpage.count_chars()):
         char = chr(raw.FPDFText_GetUnicode(textpage.raw, i))
-        if char in "\r\n":
-            if pieces[-1][0]:
-                pieces.append(([], []))
-            continue
-        pieces[-1][0].append(char)
-        pieces[-1][1].append(round(raw.FPDFText_GetFontSize(textpage.raw, i), 1))
-    lines: list[tuple[str, float]] = []
-    joined = False
-    for chars, sizes in pieces:
-        if not chars:
-            continue
-        if joined:
-            lines[-1] = (lines[-1][0] + "".join(chars), lines[-1][1])
+        if char in "\r\n" or not raw.FPDFText_GetCharOrigin(textpage.raw, i, x, y):
+            continue  # (pdfium's generated line breaks)
+        size = round(raw.FPDFText_GetFontSize(textpage.raw, i), 1)
+        if lines and abs(y.value - lines[-1][1]) <= lines[-1][2] / 2:
+            lines[-1][0].append(char)
         else:
-            lines.append(("".join(chars), sizes[0]))
-        joined = sizes[-1] < sizes[0] and chars[-1].isdigit()  # (a call at the piece's end)
-    return [line for line in lines if line[0].strip()]
+            lines.append(([char], y.value, size))
+    return [("".join(chars), size) for chars, _, size in lines if "".join(chars).strip()]
 
 
 def notes_off_their_pages(pdf: Path, prefix: str = "note-") -> list[tuple[str, int, int]]:
