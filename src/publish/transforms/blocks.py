@@ -1,7 +1,8 @@
 """Give every paragraph and list a stable HTML id: ``<letter or division id>-<n>``.
 
 The ids let later steps find where each block landed in the PDF (page numbers for the
-EPUB, paragraphs to re-set after a first layout) and are the same in both formats.
+EPUB, the paragraph of a footnote the layout could not keep with its call) and are the
+same in both formats.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ count only, so that the units after it can start with their true first folios (a
 that moves after all moves the units after it again).  The count kept is that of the
 unit's own pages: without the stub page of a verso opening, the sentinel's page, or the
 blank verso before a recto opening, which follow from the sides (``_plan``).  The last
-build's page counts, folios and re-set paragraphs are the first guesses, which makes a
+build's page counts, folios and learnt classes are the first guesses, which makes a
 rebuild after a small correction one layout of one unit.
 """
 
