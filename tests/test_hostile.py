@@ -193,6 +193,21 @@ def test_a_run_split_by_emphasis_is_broken_too(book: Path) -> None:
     assert "The garden is" in printed and printed.count("\u200b") == len("".join(pieces)) // CHUNK
 
 
+def test_a_line_break_ends_a_run(book: Path) -> None:
+    """Two pieces of 60 letters on either side of a line break are two runs, each short:
+    not broken, though the paragraph has a long run elsewhere."""
+    from publish.build import load
+    from publish.walk import paragraphs, plain_text
+
+    short = "b" * 60
+    letter = book / "letters" / "01-ada-1950.md"
+    text = letter.read_text().replace("The garden is", f"{'a' * 150} {short}\\\n{short} The garden is", 1)
+    letter.write_text(text)
+    paragraph = next(p for x in load(book).all_letters for p in paragraphs(x.blocks) if "a" * 40 in plain_text(p))
+    printed = plain_text(paragraph)
+    assert printed.count("\u200b") == 150 // 40 and printed.count(short) == 2
+
+
 def _many_notes(book: Path, n: int) -> None:
     letter = book / "letters" / "01-ada-1950.md"
     text = letter.read_text()

@@ -130,11 +130,12 @@ def test_a_book_overrides_one_template_and_one_stylesheet(tmp_path: Path) -> Non
     css = book / "styles" / "print.css"
     css.parent.mkdir()
     css.write_text((theme.folder("styles") / "print.css").read_text() + "\n.title-page .book-title { color: rgb(255, 0, 0); }\n")
-    # Its epub.css names an ornament of its own: the EPUB carries it beside the stylesheet.
+    # Its epub.css names an ornament of its own (as ./ornaments/...): the EPUB carries it
+    # beside the stylesheet, where a reader resolves that URL.
     (book / "styles" / "ornaments").mkdir()
     (book / "styles" / "ornaments" / "fleuron.svg").write_text(FLEURON)
     epub_css = (theme.folder("styles") / "epub.css").read_text()
-    (book / "styles" / "epub.css").write_text(epub_css + '\n.title-page::after { content: url("ornaments/fleuron.svg"); }\n')
+    (book / "styles" / "epub.css").write_text(epub_css + '\n.title-page::after { content: url("./ornaments/fleuron.svg"); }\n')
     out = tmp_path / "out"
     assert main(["build", str(book), "-o", str(out)]) == 0
     from .textutil import epub_text

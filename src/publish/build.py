@@ -506,7 +506,11 @@ def _build_epub(book: Book, paths: Paths, first_pdf: Any, cache: Any, result: Re
         css["fonts.css"] = _only_faces(css["fonts.css"], set(wanted))
     from .theme import epub_resources
 
-    files = {name: path.read_bytes() for name, path in epub_resources(paths.styles).items()}
+    files = {  # (a face fonts.css brings is there already)
+        name: path.read_bytes()
+        for name, path in epub_resources(paths.styles).items()
+        if not (name.startswith("fonts/") and name.removeprefix("fonts/") in fonts)
+    }
     data = write_epub(book, docs, nav, css, fonts, created, cover, print_edition_id(book) if pages else "", files)
     return _stage(result, paths.output / f"{book.meta.slug}.epub", data)
 
@@ -550,9 +554,9 @@ def _report_notes(book: Book, pdf: Any, found: Collector) -> None:
     if book.settings.notes_print != "footnotes":
         return
     where = {p.id: p.loc for item in (*book.front, *book.all_letters) for p in paragraphs(item.blocks)}
-    for paragraph, note in _note_calls(book):
+    for paragraph, note in _off_page(book, pdf):
         page, call = pdf.anchors.get(note), pdf.anchors.get(f"{note}-call-1")
-        if page != call and paragraph in where:
+        if paragraph in where:
             printed = f"on page {pdf.labels[page]}" if page is not None else "nowhere"
             found.warning(
                 Code.NOTE_PLACEMENT,
@@ -562,10 +566,15 @@ def _report_notes(book: Book, pdf: Any, found: Collector) -> None:
             )
 
 
+def _off_page(book: Book, pdf: Any) -> list[tuple[str, str]]:
+    """(paragraph, note) for each note not on the page of its first call (or nowhere:
+    WeasyPrint 70 can drop a footnote it deferred)."""
+    return [(p, note) for p, note in _note_calls(book) if pdf.anchors.get(note) != pdf.anchors.get(f"{note}-call-1")]
+
+
 def _misplaced_footnotes(book: Book, pdf: Any) -> list[str]:
-    """Paragraphs whose first call of a note is not on the page where the note landed
-    (or the note did not land at all: WeasyPrint 70 can drop a footnote it deferred)."""
-    return [p for p, note in _note_calls(book) if pdf.anchors.get(note) != pdf.anchors.get(f"{note}-call-1")]
+    """Paragraphs holding the first call of a note not on its page (see ``_off_page``)."""
+    return [p for p, _ in _off_page(book, pdf)]
 
 
 #: Errors writing the outputs (a full disk, a quota, a read-only or forbidden folder).

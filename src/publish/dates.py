@@ -156,8 +156,10 @@ def _plain(value: str) -> tuple[dt.date, dt.date] | None:
         date = dt.date(year, month, day)  # type: ignore[arg-type]
         return date, date
     if month is not None:
-        first = dt.date(year, month, 1)  # type: ignore[arg-type]
-        return first, (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        import calendar
+
+        last = calendar.monthrange(year, month)[1]  # type: ignore[arg-type]
+        return dt.date(year, month, 1), dt.date(year, month, last)  # type: ignore[arg-type]
     return dt.date(year, 1, 1), dt.date(year, 12, 31)  # type: ignore[arg-type]
 
 

@@ -134,18 +134,22 @@ def epub_resources(styles: tuple[Path, ...]) -> dict[str, Path]:
     """The files ``base.css`` and ``epub.css`` name (an ornament, a background), by
     their path relative to the stylesheets, for the EPUB to carry beside them
     (``check_stylesheets`` has vouched for each name)."""
+    import posixpath
+
+    from .fonts import faces
+
     out: dict[str, Path] = {}
     for sheet in EPUB_SHEETS:
         path = lookup(styles, sheet)
         if not path.is_file():
             continue
         for _, url, _ in stylesheet_urls(path.read_text(encoding="utf-8")):
-            name = urlsplit(url).path
-            for layer in styles:
-                found = layer_file(layer, name)
-                if found:
-                    out[name] = found
-                    break
+            name = posixpath.normpath(urlsplit(url).path)  # (``./a.png``, ``a//b.png``: where a reader looks)
+            found = next((f for f in (layer_file(layer, name) for layer in styles) if f), None)
+            if found is None and name.startswith("fonts/"):
+                found = faces().get(name.removeprefix("fonts/"))  # a face of the font packages
+            if found is not None:
+                out[name] = found
     return out
 
 

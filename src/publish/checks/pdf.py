@@ -43,8 +43,8 @@ def longest_hyphen_run(pdf: Path) -> int:
 def _lines(page: object) -> list[tuple[str, float]]:
     """The page's lines, each with the type size of its first character, grouped by
     baseline (each character's origin, from pdfium): a character more than half its
-    line's type size below the line's baseline starts a new line, so a note call
-    raised above the line (which pdfium's own line breaks split off) stays in it."""
+    line's type size above or below the line's baseline starts a new line, so a note
+    call raised above the line (which pdfium's own line breaks split off) stays in it."""
     import ctypes
 
     import pypdfium2.raw as raw
@@ -65,14 +65,14 @@ def _lines(page: object) -> list[tuple[str, float]]:
 
 
 def notes_off_their_pages(pdf: Path, prefix: str = "note-") -> list[tuple[str, int, int]]:
-    """(note id, page of its call, page of the note) for each call link whose note is on
-    another page (0-based pages).  Calls are links to a destination named ``prefix...``
-    that is not itself a call."""
+    """(note id, page of its first call, page of the note) for each note printed on
+    another page than its first call (0-based pages).  Calls are links to a destination
+    named ``prefix...`` that is not itself a call."""
     import pypdf
 
     reader = pypdf.PdfReader(str(pdf))
     dests = {name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()}
-    off = []
+    first_call: dict[str, int] = {}  # note -> the page of its first call (a note cited again later is not off)
     for index, page in enumerate(reader.pages):
         for annot in page.get("/Annots") or []:
             annot = annot.get_object()
@@ -84,6 +84,6 @@ def notes_off_their_pages(pdf: Path, prefix: str = "note-") -> list[tuple[str, i
                 target = action.get_object().get("/D")
             if not isinstance(target, str) or not target.startswith(prefix) or "-call-" in target:
                 continue
-            if target in dests and dests[target] != index:
-                off.append((target, index, dests[target]))
-    return off
+            if target in dests:
+                first_call.setdefault(target, index)
+    return [(note, page, dests[note]) for note, page in first_call.items() if dests[note] != page]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
-import os
 import re
 import time
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from typing import Any
 import jinja2
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, safe_range
+from jinja2.utils import Namespace
 
 from ..dates import join_names, long_date
 from ..diagnostics import Code, Collector, ManuscriptError
@@ -44,7 +44,7 @@ class Document:
 #: The longest one template may take to render, in seconds (``PUBLISH_TEMPLATE_SECONDS``):
 #: the theme's templates render a 1,500-page book in about a second.
 TEMPLATE_SECONDS = 60.0
-#: The most items a template's ``*`` may make (a string or a list repeated).
+#: The most characters (or items) a template's ``*``, ``+``, ``%`` and ``**`` may make.
 MAX_PRODUCT = 1_000_000
 
 _deadline: contextvars.ContextVar[float] = contextvars.ContextVar("template_deadline", default=float("inf"))
@@ -55,10 +55,21 @@ class TemplateTooCostly(SecurityError):
 
 
 def _template_seconds() -> float:
-    try:
-        return float(os.environ.get("PUBLISH_TEMPLATE_SECONDS") or TEMPLATE_SECONDS)
-    except ValueError:
-        return TEMPLATE_SECONDS
+    from ..limits import seconds_from
+
+    return seconds_from("PUBLISH_TEMPLATE_SECONDS", TEMPLATE_SECONDS)
+
+
+def _size(value: Any) -> int:
+    """What a value weighs for the sandbox's bounds: a string's length, a list's
+    strings' lengths (others count one), a number's digits."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, (list, tuple)):
+        return sum(len(v) if isinstance(v, str) else 1 for v in value) or 1
+    if isinstance(value, int):
+        return max(1, value.bit_length() // 3)
+    return 1
 
 
 def _in_time() -> None:
@@ -77,27 +88,45 @@ class _Range:
         return len(self.items)
 
     def __iter__(self) -> Any:
-        for i, item in enumerate(self.items):
-            if not i & 1023:
-                _in_time()
+        for item in self.items:
+            _in_time()
             yield item
+
+    def __reversed__(self) -> Any:
+        return reversed(self.items)
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.items[index]
+
+    def __contains__(self, item: Any) -> bool:
+        return item in self.items
 
 
 class _BoundedSandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox, bounded in time and size (its own bounds ``range``
-    only): each attribute or item read and each call looks at the render's deadline,
-    and ``*`` and ``**`` may not make huge values.  A template from a manuscript is
-    untrusted input (see README, "What a manuscript can and cannot make publish do")."""
+    only): each attribute or item read, each call and each item of ``range`` looks at
+    the render's deadline (in the main thread a timer stops it anyway: ``render_template``),
+    and ``*``, ``+``, ``%`` and ``**`` may not make values over ``MAX_PRODUCT``.  A
+    template from a manuscript is untrusted input (README, "Trust model")."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**" and isinstance(right, int) and abs(right) > 1000:
-            raise TemplateTooCostly(f"a power of {right} is too large")
-        if operator == "*":
-            for value, times in ((left, right), (right, left)):
-                if isinstance(value, (str, list, tuple)) and isinstance(times, int) and len(value) * times > MAX_PRODUCT:
-                    raise TemplateTooCostly(f"a value repeated {times} times is too large")
+        _in_time()
+        if operator == "**" and isinstance(left, int) and isinstance(right, int) and abs(left) > 1:
+            weight = abs(right) * _size(left)
+        elif operator == "*" and isinstance(left, int) and isinstance(right, int):
+            weight = _size(left) + _size(right)
+        elif operator == "*":
+            times = right if isinstance(right, int) else left if isinstance(left, int) else 1
+            weight = _size(left if times is right else right) * abs(times)
+        elif operator == "+":
+            weight = _size(left) + _size(right)
+        else:  # "%": the widths and precisions a format string asks for
+            asked = re.findall(r"%[-#0 +]*(\d*)(?:\.(\d*))?", str(left))
+            weight = _size(left) + sum(int(n) for width, precision in asked for n in (width, precision) if n)
+        if weight > MAX_PRODUCT:
+            raise TemplateTooCostly(f"`{operator}` would make a value of about {weight:,} characters")
         return super().call_binop(context, operator, left, right)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
@@ -110,7 +139,24 @@ class _BoundedSandbox(ImmutableSandboxedEnvironment):
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's own signature)
         _in_time()
+        _not_too_large(*args, *kwargs.values())  # (a macro calling itself with its argument doubled)
         return super().call(__context, __obj, *args, **kwargs)
+
+
+def _not_too_large(*values: Any) -> None:
+    for value in values:
+        if _size(value) > MAX_PRODUCT:
+            raise TemplateTooCostly(f"a value of about {_size(value):,} characters is too large")
+
+
+class _Namespace(Namespace):
+    """Jinja's ``namespace()`` (the one state a loop can carry from one pass to the
+    next), whose values may not grow past ``MAX_PRODUCT``."""
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        _in_time()
+        _not_too_large(value)
+        super().__setitem__(name, value)
 
 
 class _LayerLoader(jinja2.BaseLoader):
@@ -148,6 +194,7 @@ def environment(templates: tuple[Path, ...]) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals["range"] = _Range
+    env.globals["namespace"] = _Namespace
     env.filters["longdate"] = long_date
     env.filters["verse_lines"] = verse_lines
     env.globals["running_head"] = running_head
@@ -208,9 +255,15 @@ def notes_first_called_in(block: Any, item: Any) -> list[Any]:
 
 def render_template(env: jinja2.Environment, name: str, **ctx: Any) -> str:
     """Template ``name`` rendered; a template's error is a finding with its file and line."""
-    deadline = _deadline.set(time.monotonic() + _template_seconds())
+    from ..limits import alarm
+
+    seconds = _template_seconds()
+    deadline = _deadline.set(time.monotonic() + seconds)
     try:
-        return env.get_template(name).render(**ctx)
+        with alarm(
+            seconds, lambda: TemplateTooCostly(f"it ran longer than {seconds:g} s (PUBLISH_TEMPLATE_SECONDS sets the bound)")
+        ):
+            return env.get_template(name).render(**ctx)
     except TemplateTooCostly as exc:
         line = _template_line(exc, env)
         raise ManuscriptError([_finding(line[0] or name, line[1], f"the template is too costly: {exc}")]) from exc

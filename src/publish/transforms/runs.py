@@ -17,7 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..diagnostics import Code, Collector
-from ..model import Book, Text
+from ..model import Book, Indent, LineBreak, LineNumber, PageBreak, Text
 from ..walk import inline_nodes, map_inlines, map_items, paragraphs, plain_text
 
 MAX_RUN = 100
@@ -29,16 +29,18 @@ def _breaks(paragraph: Any) -> dict[int, str]:
     """The new text of each ``Text`` node (by ``id``) of a paragraph with a long run: a
     zero-width space every ``CHUNK`` characters of each run of more than ``MAX_RUN``,
     counted across the nodes the run spans (``*a*b`` is one run: emphasis, a link, a
-    note call do not break it).  Other inline nodes print no letters of the run."""
-    texts = [n for n in inline_nodes([paragraph]) if isinstance(n, Text)]
-    joined = "".join(n.text for n in texts)
+    note call do not break it; a line break, an indent, a line number or a page break
+    does)."""
+    nodes = [n for n in inline_nodes([paragraph]) if isinstance(n, (Text, LineBreak, Indent, LineNumber, PageBreak))]
+    texts = [n.text if isinstance(n, Text) else "\n" for n in nodes]
+    joined = "".join(texts)
     cuts = {m.start() + i for m in _RUN.finditer(joined) for i in range(CHUNK, m.end() - m.start(), CHUNK)}
     out, start = {}, 0
-    for node in texts:
-        end = start + len(node.text)
+    for node, text in zip(nodes, texts, strict=True):
+        end = start + len(text)
         here = sorted(c - start for c in cuts if start <= c < end)
-        if here:
-            pieces = [node.text[a:b] for a, b in zip([0, *here], [*here, len(node.text)], strict=True)]
+        if here and isinstance(node, Text):
+            pieces = [text[a:b] for a, b in zip([0, *here], [*here, len(text)], strict=True)]
             out[id(node)] = "\u200b".join(pieces)
         start = end
     return out

@@ -93,12 +93,16 @@ def _position(skip_stack: dict[int, Any] | None) -> Any:
 
 
 def ends_hyphenated(line: Any) -> bool:
-    """Whether a laid-out line's last text ends with a hyphen."""
-    last = ""
+    """Whether a laid-out line's last text ends with a hyphen: its
+    ``hyphenate-character`` (a theme may set another), or one of ``_HYPHENS``."""
+    last = None
     for box in line.descendants():
         if isinstance(box, TextBox) and box.text.strip():
-            last = box.text
-    return last.rstrip().endswith(_HYPHENS)
+            last = box
+    if last is None:
+        return False
+    text = last.text.rstrip()
+    return text.endswith(_HYPHENS) or text.endswith(last.style["hyphenate_character"] or "\u2010")
 
 
 def iter_line_boxes(
@@ -183,10 +187,15 @@ _NO_REPORT = "report = False  # publish (writers/engine.py): footnotes stay with
 def _keep_footnotes_with_calls(block: Any) -> None:
     import inspect
 
-    source = inspect.getsource(block._linebox_layout)
+    try:
+        lines, first = inspect.getsourcelines(block._linebox_layout)
+    except (OSError, TypeError) as exc:
+        raise EngineVersionError(f"the source of weasyprint.layout.block._linebox_layout cannot be read ({exc})") from exc
+    source = "".join(lines)
     if source.count(_REPORT) != 1:
         raise EngineVersionError(f"weasyprint.layout.block._linebox_layout has no line {_REPORT!r} to change")
-    code = compile(source.replace(_REPORT, _NO_REPORT), block.__file__, "exec")
+    # (compiled at its own lines of block.py, so that a traceback through it points there)
+    code = compile("\n" * (first - 1) + source.replace(_REPORT, _NO_REPORT), block.__file__, "exec")
     exec(code, block.__dict__)  # (defines _linebox_layout again, in its own module)
 
 

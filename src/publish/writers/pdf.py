@@ -114,7 +114,7 @@ def engine_findings(styles: tuple[Path, ...]) -> Any:
 #: What the layout is given when WeasyPrint fails placing the notes under the theme's
 #: ``footnote-policy: line``: ``auto`` lays out what ``line`` and ``block`` cannot (a
 #: note may then fall on the page after its call; build.py reports each).
-FALLBACK_CSS = ".footnote { footnote-policy: auto; }"
+FALLBACK_CSS = "* { footnote-policy: auto !important; }"  # (a user sheet: !important wins over the book's sheets)
 
 
 class LayoutTimeout(BaseException):
@@ -128,35 +128,14 @@ class LayoutTimeout(BaseException):
 LAYOUT_SECONDS = 900.0
 
 
-@contextlib.contextmanager
 def _time_bound() -> Any:
-    """Stop a layout that runs past ``LAYOUT_SECONDS`` (a timer signal; only in a
-    process's main thread, where WeasyPrint lays out the single document and the units;
-    the EPUB cover, a page, is drawn in another thread, unbounded)."""
-    import os
-    import signal
-    import threading
+    """Stop a layout that runs past ``LAYOUT_SECONDS`` (in a process's main thread, where
+    WeasyPrint lays out the single document and the units; the EPUB cover, a page, is
+    drawn in another thread, unbounded)."""
+    from ..limits import alarm, seconds_from
 
-    try:
-        seconds = float(os.environ.get("PUBLISH_LAYOUT_SECONDS") or LAYOUT_SECONDS)
-    except ValueError:
-        seconds = LAYOUT_SECONDS
-    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
-        yield
-        return
-
-    def stop(signum: int, frame: Any) -> None:
-        raise LayoutTimeout(seconds)
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    # Again every tenth of a second past the bound: an exception raised while Python runs a
-    # finaliser or a garbage collector's callback is dropped with a warning.
-    signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    seconds = seconds_from("PUBLISH_LAYOUT_SECONDS", LAYOUT_SECONDS)
+    return alarm(seconds, lambda: LayoutTimeout(seconds))
 
 
 def lay_out(
@@ -196,9 +175,9 @@ def lay_out(
                     Code.NOTE_PLACEMENT,
                     Severity.WARNING,
                     Loc(str(styles[0].resolve())),
-                    f"WeasyPrint could not lay the notes out with their calls ({type(exc).__name__}); they were laid out "
-                    "under footnote-policy: auto, and a note may fall on the page after its call (each such note is "
-                    "reported)",
+                    f"WeasyPrint failed laying the book out ({type(exc).__name__}), as it does on notes it cannot place "
+                    "with their calls; it was laid out again under footnote-policy: auto, and a note may fall on the page "
+                    "after its call (each such note is reported)",
                 )
                 if said not in found.items:  # (once, however many layouts the book takes)
                     found.items.append(said)
