@@ -34,7 +34,7 @@ def footnote_document(filler_lines: int, policy: str = "line") -> str:
     whose first two lines must stay together (orphans: 2)."""
     filler = "<p>" + " ".join(["filler words to take a line"] * 2 * filler_lines) + "</p>"
     note = (
-        '<p>Call here<a id="c1" href="#n1">*</a><span class="fn" id="n1">'
+        '<p>Call here<a id="n1-call-1" href="#n1">*</a><span class="fn" id="n1">'
         + "The note itself, long enough to take room. " * 7
         + "</span> end.</p>"
     )
@@ -95,9 +95,10 @@ def longest_hyphen_run(document: object) -> int:
 
 
 def note_pages(document: object) -> dict[str, int | None]:
-    """The page of the call (c1) and of the note (n1); None where one did not land."""
+    """The page of the call (n1-call-1, the templates' kind of id) and of the note (n1);
+    None where one did not land."""
     pages = {anchor: i for i, page in enumerate(document.pages) for anchor in page.anchors}  # type: ignore[attr-defined]
-    return {"call": pages.get("c1"), "note": pages.get("n1")}
+    return {"call": pages.get("n1-call-1"), "note": pages.get("n1")}
 
 
 def _probe(install: bool, out: Path, carry: bool = True) -> dict[str, object]:
@@ -193,7 +194,7 @@ def test_a_page_long_paragraph_with_its_call_at_the_end() -> None:
     text = "A long paragraph of ordinary words that goes on. " * 120
     html = (
         '<html lang="en"><style>@page { size: 4in 4in; margin: 0.4in } .fn { float: footnote; footnote-policy: line }</style>'
-        f'<p>Before.</p><p>{text}end<a id="c1">1</a><span class="fn" id="n1">{"The note. " * 30}</span></p></html>'
+        f'<p>Before.</p><p>{text}end<a id="n1-call-1">1</a><span class="fn" id="n1">{"The note. " * 30}</span></p></html>'
     )
     pages = note_pages(weasyprint.HTML(string=html).render())
     assert pages["call"] is not None and pages["call"] == pages["note"]

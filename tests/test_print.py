@@ -125,11 +125,14 @@ def test_missing_font_file_is_a_clear_error(tmp_path: Path, capsys) -> None:
     assert not (tmp_path / "out" / "barta-sedova-letters.pdf").exists()
 
 
-def test_no_more_than_two_hyphenated_lines_in_a_row(edition, scholar) -> None:
-    from publish.checks.pdf import longest_hyphen_run
+def test_no_more_than_two_hyphenated_lines_in_a_row_and_no_note_off_its_page(edition, scholar) -> None:
+    """Read back from the PDFs.  (The edition has a division whose id starts like a
+    note's, ``note-on-the-text``, which the contents link to: not a note.)"""
+    from publish.checks.pdf import longest_hyphen_run, notes_off_their_pages
 
     assert longest_hyphen_run(edition.pdf) <= 2
     assert longest_hyphen_run(scholar.pdf) <= 2
+    assert notes_off_their_pages(edition.pdf) == notes_off_their_pages(scholar.pdf) == []
 
 
 def test_the_two_profiles_break_every_line_alike(edition, print_pdfs) -> None:

@@ -10,7 +10,7 @@ corpus: what WeasyPrint's layout decided is checked where a reader sees it.
   page to the next in each type size (the text, the footnotes).
 - Footnotes: each link from a note call (an id ``<note>-call-<n>``, linking to
   ``#<note>``) is on a page; the note's named destination is on a page; in a book
-  with footnotes the two are the same.  Links read with pypdf.
+  with footnotes the note is on the page of its first call.  Links read with pypdf.
 """
 
 from __future__ import annotations
@@ -66,8 +66,10 @@ def _lines(page: object) -> list[tuple[str, float]]:
 
 def notes_off_their_pages(pdf: Path, prefix: str = "note-") -> list[tuple[str, int, int]]:
     """(note id, page of its first call, page of the note) for each note printed on
-    another page than its first call (0-based pages).  Calls are links to a destination
-    named ``prefix...`` that is not itself a call."""
+    another page than its first call (0-based pages).  A note is a destination named
+    ``prefix...`` beside one named ``<note>-call-1`` (its first call: the templates' ids),
+    so a division whose id starts alike (``note-on-the-text``) is not one; its calls are
+    the links to it."""
     import pypdf
 
     reader = pypdf.PdfReader(str(pdf))
@@ -84,6 +86,6 @@ def notes_off_their_pages(pdf: Path, prefix: str = "note-") -> list[tuple[str, i
                 target = action.get_object().get("/D")
             if not isinstance(target, str) or not target.startswith(prefix) or "-call-" in target:
                 continue
-            if target in dests:
+            if target in dests and f"{target}-call-1" in dests:
                 first_call.setdefault(target, index)
     return [(note, page, dests[note]) for note, page in first_call.items() if dests[note] != page]
