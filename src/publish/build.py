@@ -473,7 +473,7 @@ def _build_epub(book: Book, paths: Paths, first_pdf: Any, cache: Any, result: Re
     """The EPUB, with the print page numbers of ``first_pdf`` when there is one."""
     from . import render
     from .cache import tree_digest
-    from .fonts import faces as package_fonts
+    from .fonts import faces
     from .transforms.pages import paginate
     from .writers.cover import cover_alt
     from .writers.epub import write_epub
@@ -499,7 +499,7 @@ def _build_epub(book: Book, paths: Paths, first_pdf: Any, cache: Any, result: Re
         # The book font's faces, and a fallback's only when the text has its script; the
         # licence of each font package beside its faces; no @font-face for a face left out.
         wanted = faces_for("".join(d.html for d in docs))
-        served = package_fonts()
+        served = faces()
         fonts = {name: served[name].read_bytes() for name in wanted}
         for package in dict.fromkeys(FACES[name].package for name in wanted):
             fonts[f"OFL-{package.removeprefix('fontpkg-')}.txt"] = licences()[package].read_bytes()
@@ -540,7 +540,7 @@ def _learn(book: Book, pdf: Any, fixes: Any) -> Any:
     heads = endnote_heads(book, pdf) if book.settings.notes_print == "endnotes" else {}
     classes: dict[str, set[str]] = {k: set(v.split()) for k, v in fixes.classes}
     if book.settings.notes_print == "footnotes":
-        for paragraph in _misplaced_footnotes(book, pdf):
+        for paragraph, _ in _off_page(book, pdf):
             classes.setdefault(paragraph, set()).add("note-break")
     return LayoutFixes(tuple(sorted(heads.items())), tuple(sorted((k, " ".join(sorted(v))) for k, v in classes.items())))
 
@@ -567,14 +567,10 @@ def _report_notes(book: Book, pdf: Any, found: Collector) -> None:
 
 
 def _off_page(book: Book, pdf: Any) -> list[tuple[str, str]]:
-    """(paragraph, note) for each note not on the page of its first call (or nowhere:
-    WeasyPrint 70 can drop a footnote it deferred)."""
-    return [(p, note) for p, note in _note_calls(book) if pdf.anchors.get(note) != pdf.anchors.get(f"{note}-call-1")]
+    """(paragraph, note) for each note of the book not on the page of its first call."""
+    from .writers.pdf import off_page
 
-
-def _misplaced_footnotes(book: Book, pdf: Any) -> list[str]:
-    """Paragraphs holding the first call of a note not on its page (see ``_off_page``)."""
-    return [p for p, _ in _off_page(book, pdf)]
+    return off_page(_note_calls(book), pdf.anchors)
 
 
 #: Errors writing the outputs (a full disk, a quota, a read-only or forbidden folder).
@@ -653,11 +649,11 @@ def _write_html(book: Book, paths: Paths, profile: str, fixes: Any, result: Resu
     """The exact HTML the PDF is rendered from, with its stylesheets and fonts beside it,
     into ``<output>/<slug>-html/``."""
     from . import render
-    from .writers.fetch import package_fonts
+    from .fonts import faces
 
     folder = paths.output / f"{book.meta.slug}-html"
     html = render.print_html(book, render.environment(paths.templates), source_time(book), profile, fixes)
-    styles, fonts = paths.styles, package_fonts()
+    styles, fonts = paths.styles, faces()
     result.written["html"] = folder
     tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".tmp"))
     result.staged.append((tmp, folder))

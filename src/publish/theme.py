@@ -70,13 +70,14 @@ def layer_file(layer: Path, name: str) -> Path | None:
     return real if real.is_relative_to(layer.resolve()) and real.is_file() else None
 
 
+def first_file(layers: tuple[Path, ...], name: str) -> Path | None:
+    """The first file called ``name`` in ``layers`` (``layer_file``), or None."""
+    return next((found for found in (layer_file(layer, name) for layer in layers) if found), None)
+
+
 def lookup(layers: tuple[Path, ...], name: str) -> Path:
     """The first file called ``name`` in ``layers`` (the theme's path, if no layer has it)."""
-    for layer in layers:
-        found = layer_file(layer, name)
-        if found:
-            return found
-    return layers[-1] / name
+    return first_file(layers, name) or layers[-1] / name
 
 
 #: The stylesheets a build reads, by format (the EPUB carries its three).
@@ -145,7 +146,7 @@ def epub_resources(styles: tuple[Path, ...]) -> dict[str, Path]:
             continue
         for _, url, _ in stylesheet_urls(path.read_text(encoding="utf-8")):
             name = posixpath.normpath(urlsplit(url).path)  # (``./a.png``, ``a//b.png``: where a reader looks)
-            found = next((f for f in (layer_file(layer, name) for layer in styles) if f), None)
+            found = first_file(styles, name)
             if found is None and name.startswith("fonts/"):
                 found = faces().get(name.removeprefix("fonts/"))  # a face of the font packages
             if found is not None:
@@ -192,6 +193,6 @@ def _provided(styles: tuple[Path, ...], name: str) -> bool:
     """Whether a stylesheet's relative ``name`` is served: a file of a styles layer, a
     face of the font packages (``fonts/``), or a CMYK profile (``icc/``: the print
     profile's, whose absence only a print build reports, R001 naming what to install)."""
-    if name.startswith("icc/") or any(layer_file(layer, name) for layer in styles):
+    if name.startswith("icc/") or first_file(styles, name):
         return True
     return name.startswith("fonts/") and name.removeprefix("fonts/") in FACES

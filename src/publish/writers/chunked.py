@@ -33,7 +33,7 @@ from typing import Any, ClassVar
 
 from ..diagnostics import Collector, Diagnostic
 from . import units as units_mod
-from .pdf import PageStart, PdfResult, folio_labels
+from .pdf import PageStart, PdfResult, folio_labels, off_page
 
 #: Layouts of each unit at most, on average: first folios and folios settle in two.
 MAX_LAYOUTS = 4
@@ -81,12 +81,7 @@ def lay_out_unit(job: UnitJob) -> UnitLayout:
     for _ in range(MAX_FIXES):
         layout = lay_out(html, job.styles, fetcher, found, main_id="")
         passes += 1
-        misplaced = {}
-        for paragraph, note in job.note_calls:
-            if note in layout.anchors or f"{note}-call-1" in layout.anchors:
-                if layout.anchors.get(note) != layout.anchors.get(f"{note}-call-1"):
-                    misplaced[paragraph] = "note-break"
-        new = _new(learnt, misplaced)
+        new = _new(learnt, {paragraph: "note-break" for paragraph, _ in off_page(job.note_calls, layout.anchors)})
         if not new:
             break
         for k, v in new.items():

@@ -20,15 +20,8 @@ from urllib.request import url2pathname
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from ..fonts import faces
 from ..theme import icc_folder
-
-
-def package_fonts() -> dict[str, Path]:
-    """The font files the stylesheets name, from the PyPI font package the project
-    depends on: each face's static instance, or the variable font (see ``fonts.py``)."""
-    from ..fonts import faces
-
-    return faces()
 
 
 def system_icc() -> dict[str, Path]:
@@ -53,7 +46,7 @@ class BoundedFetcher(URLFetcher):
         self.layers = tuple(s.resolve() for s in styles)
         styles = self.layers[-1]  # the base URL of the stylesheets (see base_url)
         self.provided = {
-            styles / "fonts": (package_fonts(), "an installed font package"),
+            styles / "fonts": (faces(), "an installed font package"),
             styles / "icc": (
                 system_icc(),
                 f"{icc_folder()}: install Debian's libgs-common, name a folder of profiles with PUBLISH_ICC_DIR, "
@@ -67,10 +60,9 @@ class BoundedFetcher(URLFetcher):
             raise RefusedResource(url, "the build reads no network or non-file resource")
         path = Path(url2pathname(parts.path)).resolve()
         if path.is_relative_to(self.layers[-1]):
-            from ..theme import layer_file
+            from ..theme import first_file
 
-            relative = path.relative_to(self.layers[-1]).as_posix()
-            path = next((f for f in (layer_file(layer, relative) for layer in self.layers) if f), path)
+            path = first_file(self.layers, path.relative_to(self.layers[-1]).as_posix()) or path
         if path.parent in self.provided and not path.exists():
             files, where = self.provided[path.parent]
             if path.name in files:

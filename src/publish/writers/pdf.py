@@ -19,7 +19,7 @@ import contextlib
 import io
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -204,6 +204,13 @@ def lay_out(
     labels = folio_labels(count, main_start)
     starts, digests = page_starts(document), page_digests(document)
     return PdfResult(b"", count, anchors, main_start, labels, starts, digests, document)
+
+
+def off_page(note_calls: Iterable[tuple[str, str]], anchors: dict[str, int]) -> list[tuple[str, str]]:
+    """(paragraph, note) for each of ``note_calls`` whose note is not on the page of its
+    first call in ``anchors``, or is nowhere (WeasyPrint 70 can drop a footnote it
+    deferred); a pair neither of whose ids was laid out (another unit's) is not."""
+    return [(p, note) for p, note in note_calls if anchors.get(note) != anchors.get(f"{note}-call-1")]
 
 
 def folio_labels(count: int, main_start: int) -> list[str]:
