@@ -353,3 +353,18 @@ def test_a_missing_cmyk_profile_names_what_to_install(tmp_path: Path, monkeypatc
     assert code == 2 and "Traceback" not in err
     assert "R001" in err and "libgs-common" in err and "PUBLISH_ICC_DIR" in err
     assert not (tmp_path / "out" / "book-print.pdf").exists()
+
+
+def test_a_layout_warning_is_said_once_for_both_profiles(tmp_path: Path) -> None:
+    """Both profiles are laid out from the same stylesheets: what WeasyPrint warns of in
+    one (an unknown property, W001) it warns of in the other, and the build says it once."""
+    from publish import theme
+    from publish.build import Paths, build
+
+    book = _starter(tmp_path)
+    (book / "styles").mkdir()
+    css = (theme.folder("styles") / "print.css").read_text() + "\np { publish-no-such-property: 1; }\n"
+    (book / "styles" / "print.css").write_text(css)
+    result = build(Paths.find(book, tmp_path / "out"), ("pdf",), profiles=("digital", "print"), layout="single")
+    said = [w for w in result.warnings if "publish-no-such-property" in w.message]
+    assert len(said) == 1 and said[0].code.value == "W001"

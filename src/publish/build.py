@@ -297,7 +297,7 @@ def _worth_units(book: Book) -> bool:
 def _write_pdfs(book: Book, paths: Paths, outcomes: list[tuple[str, Any, list[Any]]], found: Collector, result: Result) -> None:
     """Each profile's PDF into the output folder; the first's pages and anchors in ``result``."""
     for profile, pdf, warnings in outcomes:
-        found.items.extend(warnings)
+        found.items.extend(w for w in warnings if w not in found.items)  # (the profiles lay out alike: each finding once)
         name = "pdf" if profile == "digital" else f"pdf-{profile}"
         result.written[name] = _stage(result, paths.output / pdf_name(book.meta.slug, profile), pdf.data)
     result.pages, result.anchors = outcomes[0][1].page_count, outcomes[0][1].anchors
