@@ -65,8 +65,8 @@ def test_order_parts_and_numbers(book: Book) -> None:
 
 def test_parties_and_register(book: Book) -> None:
     by_id = {x.id: x for x in book.all_letters}
-    assert len(book.persons) >= 8
-    names = {p.id: p.name for p in book.persons}
+    assert len(book.register) >= 8
+    names = {p.id: p.name for p in book.register}
     two = by_id["l04-richildis-gerhard"]
     assert len(two.senders) == 2 and two.from_names == f"{two.senders[0].name} and {two.senders[1].name}"
     assert all(p.ref in names and p.name == names[p.ref] for p in two.senders)

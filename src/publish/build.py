@@ -335,7 +335,11 @@ def _build_pdf_units(
         result.unit_layouts = {p: [(k, final) for k, final, _ in o[3]] for p, o in zip(profiles, outcomes, strict=True)}
         result.unit_passes = {p: [passes for _, _, passes in o[3]] for p, o in zip(profiles, outcomes, strict=True)}
         first_pdf, guess = outcomes[0][0], outcomes[0][1]
-        fixes = render.LayoutFixes(tuple(sorted(guess.heads.items())), tuple(sorted(guess.classes.items())))
+        fixes = render.LayoutFixes(
+            tuple(sorted((k, v["data-head"]) for k, v in guess.marks.items() if "data-head" in v)),
+            tuple(sorted(guess.classes.items())),
+            tuple(sorted((k, v["data-role"]) for k, v in guess.marks.items() if "data-role" in v)),
+        )
     if "html" in formats:
         _write_html(book, paths, profiles[0], fixes, result)
     return first_pdf
@@ -357,18 +361,26 @@ def _units_pdf(
     def job(doc: str, write: bool) -> chunked.UnitJob:
         return chunked.UnitJob(doc, profile, paths.styles, allowed, calls, write)
 
-    heads_of = None
-    if book.settings.notes_print == "endnotes":
-        from .writers.pdf import PdfResult, endnote_heads
+    from .index import indexes, roles
+    from .writers.pdf import PdfResult, endnote_heads
 
-        def heads_of(anchors: dict[str, int], labels: list[str]) -> dict[str, str]:
-            return endnote_heads(book, PdfResult(b"", len(labels), anchors, 0, labels, [], []))
+    groups = indexes(book)
+
+    def marks_of(anchors: dict[str, int], labels: list[str]) -> dict[str, dict[str, str]]:
+        """What a layout teaches the units' documents: the endnotes' running heads and
+        the index locators' roles, as attributes (see ``render.LayoutFixes``)."""
+        out: dict[str, dict[str, str]] = {}
+        if book.settings.notes_print == "endnotes":
+            heads = endnote_heads(book, PdfResult(b"", len(labels), anchors, 0, labels, [], []))
+            out.update({k: {"data-head": v} for k, v in heads.items()})
+        out.update({k: {"data-role": v} for k, v in roles(groups, anchors, labels).items()})
+        return out
 
     guess_key = f"{book.meta.slug}-{profile}-{chunked.Guess.FORMAT}"
     stored = cache.get("guess", guess_key) if cache is not None else None
     guess = pickle.loads(stored) if stored else chunked.Guess()
     seed = f"{book.meta.identifier}#{profile}"
-    pdf, guess, warnings, layouts = chunked.render(html, profile, job, run, cache, guess, heads_of, seed, salt, step=step)
+    pdf, guess, warnings, layouts = chunked.render(html, profile, job, run, cache, guess, marks_of, seed, salt, step=step)
     late = Collector()
     _report_notes(book, pdf, late)
     warnings = [*warnings, *late.items]
@@ -485,7 +497,10 @@ def _build_epub(book: Book, paths: Paths, first_pdf: Any, cache: Any, result: Re
     marks = pages.marks if pages else {}
     templates = tree_digest(*paths.templates)
 
-    docs = render.epub_documents(epub_book, env, created, marks, cover_alt(book), cache=cache, templates_key=templates)
+    locations = (first_pdf.anchors, first_pdf.labels) if first_pdf else None
+    docs = render.epub_documents(
+        epub_book, env, created, marks, cover_alt(book), cache=cache, templates_key=templates, locations=locations
+    )
     result.rendered_docs = [d.name for d in docs if d.rendered]
     nav = render.epub_nav(epub_book, env, docs, created, pages.page_list if pages else [], marks)
     result.page_list = pages.page_list if pages else []
@@ -534,6 +549,7 @@ MAX_LAYOUTS = 4
 
 def _learn(book: Book, pdf: Any, fixes: Any) -> Any:
     """What this layout teaches the next one (see ``render.LayoutFixes``)."""
+    from .index import indexes, roles
     from .render import LayoutFixes
     from .writers.pdf import endnote_heads
 
@@ -542,7 +558,12 @@ def _learn(book: Book, pdf: Any, fixes: Any) -> Any:
     if book.settings.notes_print == "footnotes":
         for paragraph, _ in _off_page(book, pdf):
             classes.setdefault(paragraph, set()).add("note-break")
-    return LayoutFixes(tuple(sorted(heads.items())), tuple(sorted((k, " ".join(sorted(v))) for k, v in classes.items())))
+    placed = roles(indexes(book), pdf.anchors, pdf.labels)
+    return LayoutFixes(
+        tuple(sorted(heads.items())),
+        tuple(sorted((k, " ".join(sorted(v))) for k, v in classes.items())),
+        tuple(sorted(placed.items())),
+    )
 
 
 def _report_notes(book: Book, pdf: Any, found: Collector) -> None:

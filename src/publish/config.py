@@ -16,7 +16,7 @@ from typing import Any
 
 from .diagnostics import Code, Collector
 from .languages import valid_language
-from .model import Loc
+from .model import REGISTERS, Loc
 from .parse.source import KeyPath
 
 
@@ -53,21 +53,34 @@ PARTY = _map(
     },
 )
 
-#: One entry of ``persons.yaml``, the register of persons and organisations.
-PERSON = _map(
-    "a person or organisation of the register",
-    {
-        "id": Field("name", "id that letters name in `from`/`to` (`person: <id>`)", required=True),
-        "name": Field("text", "name as printed", required=True),
-        "sort": Field("str", "sort form of the name (default: the name)", default=""),
-        "kind": Field("choice", "person or organisation", default="person", choices=("person", "organisation")),
-        "dates": Field("str", 'life dates as printed ("c. 1100–1164")', default=""),
-        "note": Field("str", "a short note", default=""),
-        "wikidata": Field("str", "Wikidata id (Q...)", default=""),
-        "viaf": Field("str", "VIAF id", default=""),
-        "gnd": Field("str", "GND id", default=""),
-    },
-)
+
+def _entry(file: str, kinds: tuple[str, ...]) -> Field:
+    """One entry of a register file (``persons.yaml``, ``places.yaml``, ``works.yaml``)."""
+    return _map(
+        f"an entry of {file}",
+        {
+            "id": Field("name", "id that the text's tags (`[name]{ref=<id>}`) and letters' `from`/`to` name", required=True),
+            "name": Field("text", "name as printed", required=True),
+            "sort": Field("str", "sort form of the name, as the index sorts it (default: the name)", default=""),
+            "kind": Field("choice", " or ".join(kinds), default=kinds[0], choices=kinds),
+            "aliases": Field(
+                "list",
+                "other names it goes by in the text; the index refers from each",
+                default=[],
+                item=Field("text", "an alias"),
+            ),
+            "dates": Field("str", 'dates as printed ("c. 1100–1164")', default=""),
+            "note": Field("str", "a short note", default=""),
+            "wikidata": Field("str", "Wikidata id (Q...)", default=""),
+            "viaf": Field("str", "VIAF id", default=""),
+            "gnd": Field("str", "GND id", default=""),
+            "geonames": Field("str", "GeoNames id (places)", default=""),
+        },
+    )
+
+
+#: One entry of each register file.
+ENTRIES = {file: _entry(file, kinds) for file, kinds in REGISTERS.items()}
 
 #: A part of the correspondence given by its bounds (``divisions.parts`` as a list).
 PART_RANGE = _map(
@@ -91,6 +104,11 @@ LABELS = {
     "undated parts": "Undated letters",
     "edited by": "Edited by",
     "translated by": "Translated by",
+    "index of names": "Index of Names",
+    "index of places": "Index of Places",
+    "index of works": "Index of Works",
+    "see": "see",
+    "calendar": "Calendar of Letters",
 }
 
 #: Contributors named on the title page and the cover after the authors, by role (MARC
@@ -222,6 +240,27 @@ BOOK: dict[str, Field] = {
                 "divide the correspondence into parts: none, year, decade, correspondent, "
                 "or a list of ranges ({title, from, to}, EDTF bounds)",
                 default="none",
+            ),
+            "indexes": Field(
+                "list",
+                "the indexes at the back, each a title and the register kinds it holds (default: an index of names, "
+                "of places, of works, each printed when something is tagged for it)",
+                default=[],
+                item=_map(
+                    "an index",
+                    {
+                        "title": Field("text", "the index's title", required=True),
+                        "kinds": Field(
+                            "list",
+                            "the kinds of entry it holds: person, organisation, place, work, periodical",
+                            required=True,
+                            item=Field("choice", "a kind", choices=tuple(k for ks in REGISTERS.values() for k in ks)),
+                        ),
+                    },
+                ),
+            ),
+            "calendar": Field(
+                "bool", "a calendar of the letters (number, date, place, sender, recipient, language, page)", default=True
             ),
             "sources": Field(
                 "choice",
@@ -442,7 +481,13 @@ FILES = (
     ("book.yaml", "The book's metadata and build settings, at the top of the book's folder.", BOOK),
     ("Letter header", "The YAML header (between `---` lines) of each file in `letters/` and `appendix/`.", LETTER),
     ("Division header", "The YAML header of each file in `front/` (introduction, note on the text).", DIVISION),
-    ("persons.yaml", "The register of persons and organisations: a list of entries.", PERSON.schema),
+    ("persons.yaml", "The register of persons and organisations: a list of entries.", ENTRIES["persons.yaml"].schema),
+    ("places.yaml", "The register of places: a list of entries.", ENTRIES["places.yaml"].schema),
+    (
+        "works.yaml",
+        "The register of works and periodicals (periodicals' titles print in italics): a list of entries.",
+        ENTRIES["works.yaml"].schema,
+    ),
     ("emendations.yaml", "The corrections of the sources, on record: a list of entries.", EMENDATION.schema),
     ("A part by range", "An item of `divisions.parts` in book.yaml when it is a list.", PART_RANGE.schema),
 )

@@ -29,3 +29,12 @@ def right_to_left(lang: str) -> bool:
         return Locale.parse(lang.replace("-", "_")).text_direction == "rtl"
     except (ValueError, UnknownLocaleError):
         return False
+
+
+def language_name(tag: str, in_lang: str) -> str:
+    """The name of language ``tag`` in language ``in_lang`` (CLDR's, through Babel:
+    "fr" in English is "French"); the tag itself when CLDR does not know it."""
+    try:
+        return Locale.parse(tag.replace("-", "_")).get_display_name(in_lang.replace("-", "_")) or tag
+    except (ValueError, UnknownLocaleError):
+        return tag

@@ -117,7 +117,27 @@ class PageBreak:
     label: str
 
 
-Inline = Text | Emph | Strong | LineBreak | NoteRef | CrossRef | PageBreak | Indent | LineNumber
+@dataclass(frozen=True)
+class Mention:
+    """A tagged mention of a register entry (``[Ramboz]{ref=ramboz}``): the words as
+    written, the entry's id, and an optional sub-entry of the index
+    (``{ref=trotsky sub="assassination"}``).
+
+    ``id`` (``<letter or division id>-m<n>``, the place an index locator links to),
+    ``entry_kind`` (person, organisation, place, work, periodical) and ``in_note`` are
+    filled by the registers transform."""
+
+    kind: ClassVar[str] = "mention"
+    ref: str
+    children: tuple[Inline, ...]
+    loc: Loc
+    sub: str = ""
+    id: str = ""
+    entry_kind: str = ""
+    in_note: bool = False
+
+
+Inline = Text | Emph | Strong | LineBreak | NoteRef | CrossRef | Mention | PageBreak | Indent | LineNumber
 
 
 # --- block nodes --------------------------------------------------------------------
@@ -350,9 +370,19 @@ class PageSpec:
     crop_marks: bool = False
 
 
+#: The registers: file -> the kinds of entry it holds (the first is the default).
+REGISTERS = {
+    "persons.yaml": ("person", "organisation"),
+    "places.yaml": ("place",),
+    "works.yaml": ("work", "periodical"),
+}
+
+
 @dataclass(frozen=True)
-class Person:
-    """An entry of ``persons.yaml``: a person or an organisation the letters name."""
+class Entry:
+    """An entry of a register (``persons.yaml``, ``places.yaml``, ``works.yaml``): a
+    person, organisation, place, work or periodical the letters name.  ``aliases`` are
+    other names it goes by in the text (the index refers from each to the entry)."""
 
     id: str
     name: str
@@ -364,6 +394,8 @@ class Person:
     wikidata: str = ""
     viaf: str = ""
     gnd: str = ""
+    geonames: str = ""
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -407,6 +439,8 @@ class Settings:
     labels: tuple[tuple[str, str], ...] = ()  # printed labels: original, headnote, source, sources
     sources_list: bool = False  # the sources as a numbered list at the back (else in the colophon)
     lint_closing: bool = False  # warn about letters without valediction or signature
+    indexes: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (title, register kinds); () the default indexes
+    calendar: bool = True  # a calendar of the letters at the back
 
     def label(self, key: str) -> str:
         return dict(self.labels).get(key, key)
@@ -435,7 +469,7 @@ class Book:
     appendix: tuple[Letter, ...]
     emendations: tuple[Emendation, ...] = field(default=())
     revision: str = ""  # the manuscript's git commit (with "+edits" if changed since), if in git
-    persons: tuple[Person, ...] = ()
+    register: tuple[Entry, ...] = ()  # the entries of every register, in file order
 
     @property
     def all_letters(self) -> tuple[Letter, ...]:

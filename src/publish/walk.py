@@ -9,7 +9,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
-from .model import CrossRef, Emph, LineBreak, ListBlock, Paragraph, Section, Strong, Text
+from .model import CrossRef, Emph, LineBreak, ListBlock, Mention, Paragraph, Section, Strong, Text
+
+#: Inline nodes that hold inline nodes.
+CONTAINERS = (Emph, Strong, CrossRef, Mention)
 
 
 def inline_nodes(blocks: Iterable[Any]) -> Iterator[Any]:
@@ -27,7 +30,7 @@ def inline_nodes(blocks: Iterable[Any]) -> Iterator[Any]:
 def _walk_inlines(nodes: Iterable[Any]) -> Iterator[Any]:
     for node in nodes:
         yield node
-        if isinstance(node, (Emph, Strong, CrossRef)):
+        if isinstance(node, CONTAINERS):
             yield from _walk_inlines(node.children)
 
 
@@ -44,7 +47,7 @@ def insert_at(children: tuple[Any, ...], offset: int, node: Any) -> tuple[Any, .
                 cut = offset - pos
                 out.extend(x for x in (Text(child.text[:cut]), node, Text(child.text[cut:])) if not isinstance(x, Text) or x.text)
                 done = True
-            elif isinstance(child, (Emph, Strong, CrossRef)) and offset > pos:
+            elif isinstance(child, CONTAINERS) and offset > pos:
                 out.append(replace(child, children=insert_at(child.children, offset - pos, node)))
                 done = True
             else:
@@ -70,7 +73,7 @@ def plain_text(block: Any) -> str:
         return block.text
     if isinstance(block, LineBreak):
         return "\n"
-    if isinstance(block, (Emph, Strong, CrossRef)):
+    if isinstance(block, CONTAINERS):
         return "".join(plain_text(c) for c in block.children)
     return ""
 
@@ -93,7 +96,7 @@ def _map_block(block: Any, fn: Callable[[Any], Any]) -> Any:
 def _map_nodes(nodes: Iterable[Any], fn: Callable[[Any], Any]) -> tuple[Any, ...]:
     out = []
     for node in nodes:
-        if isinstance(node, (Emph, Strong, CrossRef)):
+        if isinstance(node, CONTAINERS):
             node = replace(node, children=_map_nodes(node.children, fn))
         out.append(fn(node))
     return tuple(out)

@@ -9,6 +9,7 @@ raised as one ``ManuscriptError``.  No numbering, no HTML: that is for later ste
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from pathlib import Path
 from typing import Any
@@ -16,14 +17,17 @@ from typing import Any
 from .. import config, dates
 from ..diagnostics import Code, Collector
 from ..model import (
+    REGISTERS,
     Book,
     Contributor,
     Credit,
     CrossRef,
     Division,
     Emendation,
+    Entry,
     Letter,
     Loc,
+    Mention,
     Metadata,
     Note,
     NoteRef,
@@ -31,7 +35,6 @@ from ..model import (
     PageSpec,
     PartRange,
     Party,
-    Person,
     Section,
     Settings,
     Source,
@@ -53,10 +56,10 @@ def parse_manuscript(root: Path, found: Collector | None = None) -> Book:
         found.raise_if_errors()
     meta, settings = _book(root, found)
     fallback_lang = meta.language if meta else "en"
-    persons = _persons(root, found)
+    entries = _registers(root, found)
     ty = settings.typography if settings else Typography()
     front = tuple(d for d in (_division(root, p, ty, fallback_lang, found) for p in sorted((root / "front").glob("*.md"))) if d)
-    register = {p.id: p for p in persons}
+    register = {p.id: p for p in entries if p.kind in ("person", "organisation")}
     letters = _letters(root, "letters", fallback_lang, ty, register, found)
     appendix = _letters(root, "appendix", fallback_lang, ty, register, found, appendix=True)
     emendations = _emendations(root, found)
@@ -71,7 +74,7 @@ def parse_manuscript(root: Path, found: Collector | None = None) -> Book:
         appendix,
         emendations,
         source_revision(root),
-        persons,
+        entries,
     )
     # A file that could not be read hides its ids: references to them are not checked.
     unread = any(d.code in (Code.NOT_UTF8, Code.UNREADABLE, Code.YAML_SYNTAX, Code.CONTROL_CHARACTER) for d in found.errors)
@@ -207,6 +210,8 @@ def _book(root: Path, found: Collector) -> tuple[Metadata | None, Settings | Non
         labels=tuple(sorted({**config.LABELS, **(d["labels"] or {})}.items())),
         sources_list=sources_list == "list" or (sources_list == "auto" and len(meta.sources) > 5),
         lint_closing=bool((d["lint"] or {}).get("closing", False)),
+        indexes=tuple((i["title"], tuple(i["kinds"])) for i in dv.get("indexes") or () if i and i["title"] and i["kinds"]),
+        calendar=bool(dv.get("calendar", True)),
     )
     return meta, settings
 
@@ -274,34 +279,40 @@ def _parts(value: Any, lines: dict, lang: str, found: Collector) -> tuple[str, t
     return "ranges", tuple(ranges)
 
 
-def _persons(root: Path, found: Collector) -> tuple[Person, ...]:
-    """``persons.yaml``, the register of persons and organisations (optional)."""
-    data, lines = _yaml_file(root, "persons.yaml", found)
-    if data is None:
-        return ()
-    items = config.validate(data, config.Field("list", "persons", item=config.PERSON), lines, "persons.yaml", found) or []
-    out, seen = [], set()
-    for i, p in enumerate(items):
-        if not p or not p["id"]:
+def _registers(root: Path, found: Collector) -> tuple[Entry, ...]:
+    """The registers beside ``book.yaml`` (``persons.yaml``, ``places.yaml``,
+    ``works.yaml``; each optional), their entries in file order.  An id is unique across
+    all of them: a tag names an entry by id alone."""
+    out: list[Entry] = []
+    seen: dict[str, str] = {}
+    for name in REGISTERS:
+        data, lines = _yaml_file(root, name, found)
+        if data is None:
             continue
-        loc = Loc("persons.yaml", lines.get((i,), 0))
-        if p["id"] in seen:
-            found.error(Code.DUPLICATE_ID, loc, f"id `{p['id']}` is already used in persons.yaml; ids must be unique")
-        seen.add(p["id"])
-        out.append(
-            Person(
-                p["id"],
-                p["name"] or "",
-                p["sort"] or p["name"] or "",
-                loc,
-                p["kind"],
-                p["dates"],
-                p["note"],
-                p["wikidata"],
-                p["viaf"],
-                p["gnd"],
+        items = config.validate(data, config.Field("list", name, item=config.ENTRIES[name]), lines, name, found) or []
+        for i, p in enumerate(items):
+            if not p or not p["id"]:
+                continue
+            loc = Loc(name, lines.get((i,), 0))
+            if p["id"] in seen:
+                found.error(Code.DUPLICATE_ID, loc, f"id `{p['id']}` is already used in {seen[p['id']]}; ids must be unique")
+            seen[p["id"]] = name
+            out.append(
+                Entry(
+                    p["id"],
+                    p["name"] or "",
+                    p["sort"] or p["name"] or "",
+                    loc,
+                    p["kind"],
+                    p["dates"],
+                    p["note"],
+                    p["wikidata"],
+                    p["viaf"],
+                    p["gnd"],
+                    p["geonames"],
+                    tuple(a for a in p["aliases"] if a),
+                )
             )
-        )
     return tuple(out)
 
 
@@ -379,7 +390,7 @@ def _division(root: Path, path: Path, ty: Typography, lang: str, found: Collecto
     return Division(d["id"] or "", d["title"] or "", tuple(parsed.blocks), notes, Loc(rel, 1), d["appends"])
 
 
-def _parties(value: Any, key: str, lines: dict, rel: str, register: dict[str, Person], found: Collector) -> tuple[Party, ...]:
+def _parties(value: Any, key: str, lines: dict, rel: str, register: dict[str, Entry], found: Collector) -> tuple[Party, ...]:
     """``from``/``to``: one mapping or a list of them; a person or organisation that is an
     id of ``persons.yaml`` is printed with the register's name."""
     items = value if isinstance(value, list) else [value]
@@ -447,7 +458,7 @@ def _sort_key(x: Letter) -> tuple[Any, ...]:
 
 
 def _letters(
-    root: Path, folder: str, lang: str, ty: Typography, register: dict[str, Person], found: Collector, appendix: bool = False
+    root: Path, folder: str, lang: str, ty: Typography, register: dict[str, Entry], found: Collector, appendix: bool = False
 ) -> tuple[Letter, ...]:
     letters = []
     for path in sorted((root / folder).glob("*.md")):
@@ -565,9 +576,11 @@ RESERVED_IDS = frozenset(
         "sources",
         "content",
         "emendations",
+        "calendar",
+        "index",
     }
 )
-RESERVED_PREFIXES = ("part-",)
+RESERVED_PREFIXES = ("part-", "index-", "ix-", "calendar-")
 
 
 def _cross_checks(book: Book, found: Collector, check_config: bool = True, check_refs: bool = True) -> None:
@@ -600,10 +613,20 @@ def _cross_checks(book: Book, found: Collector, check_config: bool = True, check
     people = {c.id for c in book.meta.contributors}
     series = {s.key for s in book.settings.note_series}
     targets = target_ids(book)
+    entries = {e.id for e in book.register}
+    unread_registers = any(d.loc.path in REGISTERS for d in found.errors)  # (their ids may be missing)
     for item in (*book.front, *book.all_letters) if check_refs else ():
         for node in inline_nodes((*item.blocks, *(b for n in item.notes for b in n.blocks))):
             if isinstance(node, CrossRef) and node.target not in targets:
                 found.error(Code.XREF_UNKNOWN, node.loc, f"`#{node.target}` is not the id of a letter or division of this book")
+            elif isinstance(node, Mention) and node.ref not in entries and not unread_registers:
+                near = difflib.get_close_matches(node.ref, sorted(entries), 1)
+                found.error(
+                    Code.TAG_UNKNOWN,
+                    node.loc,
+                    f"`ref={node.ref}` is not the id of an entry of {', '.join(REGISTERS)}"
+                    + (f"; did you mean `{near[0]}`?" if near else "; add the entry to its register"),
+                )
     if not check_config:
         return
     for letter in book.all_letters:

@@ -28,7 +28,7 @@ from markdown_it.rules_core import replacements as mdr
 from markdown_it.rules_core.smartquotes import QUOTE_RE, process_inlines
 from markdown_it.rules_core.state_core import StateCore
 from markdown_it.token import Token
-from mdit_py_plugins.attrs import attrs_block_plugin
+from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -46,6 +46,7 @@ from ..model import (
     LineNumber,
     ListBlock,
     Loc,
+    Mention,
     Note,
     NoteRef,
     Paragraph,
@@ -74,6 +75,10 @@ QUOTES: dict[str, tuple[str, str, str, str]] = {
     "nl": ("\u201c", "\u201d", "\u2018", "\u2019"),
     "ru": ("\u00ab", "\u00bb", "\u201e", "\u201c"),
 }
+
+#: Attributes a tagged mention may carry: the entry's id, an index sub-entry, and the
+#: kind of entry as a class (``.person``), which is checked against the register.
+MENTION_ATTRIBUTES = ("ref", "sub", "class")
 
 #: Attributes a block may carry (``{key=value}`` on the line before it).
 ATTRIBUTES = {"paragraph": ("lang",), "verse": ("lang", "numbers"), "section": ("lang",), "part": ("lang",)}
@@ -134,6 +139,9 @@ DEFAULT_TYPOGRAPHY = Typography()
 def _parser(ty: Typography = DEFAULT_TYPOGRAPHY) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"typographer": True}).disable(["replacements", "smartquotes"], ignoreInvalid=True)
     md.use(front_matter_plugin).use(footnote_plugin).use(attrs_block_plugin)
+    # A span with attributes, ``[Ramboz]{ref=ramboz}``, tags a mention of a register
+    # entry; attributes after other inline elements stay text.
+    md.use(attrs_plugin, after=(), spans=True, allowed=MENTION_ATTRIBUTES)
     for name in (*CONTAINERS, *SECTIONS):
         md.use(container_plugin, name)
     md.core.ruler.push("publish_typography", functools.partial(_typography, ty))
@@ -513,6 +521,25 @@ class _Walker:
             )
         return Note(label, tuple(paras), "", loc)
 
+    def mention_attrs(self, tok: Token, here: Loc) -> tuple[str, str, str] | None:
+        """A tag's (ref, sub, class), or None (reported) when it is not one."""
+        from ..model import REGISTERS
+
+        attrs, refused = _mention_attrs(tok)
+        kinds = [k for ks in REGISTERS.values() for k in ks]
+        kind = attrs.get("class", "")
+        wrong = [f"`{k}`" for k in refused] + ([f"`.{c}`" for c in kind.split() if c not in kinds] if kind else [])
+        if wrong or not attrs.get("ref") or len(kind.split()) > 1:
+            found = ", ".join(wrong) or ("several classes" if len(kind.split()) > 1 else "no `ref`")
+            self.found.error(
+                Code.BAD_ATTRIBUTE,
+                here,
+                f'a tag `[...]{{...}}` takes `ref=<id of a register entry>`, optionally `sub="..."` (an index '
+                f"sub-entry) and one class of {', '.join('.' + k for k in kinds)}; this one has {found}",
+            )
+            return None
+        return attrs["ref"], attrs.get("sub", ""), kind
+
     def inlines(self, children: list[Token], loc: Loc, verse: bool = False) -> list[Inline]:
         """Inline tokens -> inline nodes; ``line`` follows soft breaks for precise places.
         In ``verse`` every line ends with a ``LineBreak``."""
@@ -549,10 +576,17 @@ class _Walker:
                         f"link to `{href}`: a link must name a letter, division or note of this book as `#id`",
                     )
                 stack.append((t, [], (href[1:], here) if internal else None))
-            elif t in ("em_close", "strong_close", "link_close"):
+            elif t == "span_open":
+                stack.append((t, [], self.mention_attrs(tok, here)))
+            elif t in ("em_close", "strong_close", "link_close", "span_close"):
                 kind, kids, data = stack.pop()
                 node: Inline
-                if kind == "em_open":
+                if kind == "span_open":
+                    if data is None:  # a refused tag keeps its text, so checking goes on
+                        stack[-1][1].extend(kids)
+                        continue
+                    node = Mention(data[0], tuple(_merge(kids)), here, data[1], entry_kind=data[2])
+                elif kind == "em_open":
                     node = Emph(tuple(_merge(kids)))
                 elif kind == "strong_open":
                     node = Strong(tuple(_merge(kids)))
@@ -573,6 +607,12 @@ class _Walker:
             else:
                 self.found.error(Code.BAD_VALUE, here, f"`{t}` is not supported here")
         return _merge(stack[0][1])
+
+
+def _mention_attrs(tok: Token) -> tuple[dict[str, str], list[str]]:
+    attrs = {k: str(v) for k, v in (tok.attrs or {}).items()}
+    refused = [str(k) for k in (tok.meta or {}).get("insecure_attrs", {})]
+    return attrs, refused
 
 
 def _merge(nodes: list[Inline]) -> list[Inline]:

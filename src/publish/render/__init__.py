@@ -205,6 +205,9 @@ def environment(templates: tuple[Path, ...]) -> jinja2.Environment:
     env.globals["font_notice"] = NOTICE
     env.globals["notes_first_called_in"] = notes_first_called_in
     env.globals["endnotes_doc"] = ENDNOTES_DOC
+    from ..languages import language_name
+
+    env.globals["language_name"] = language_name
     return env
 
 
@@ -303,6 +306,8 @@ def _finding(path: str, line: int, message: str) -> Any:
 
 
 def context(book: Book, created: dt.datetime) -> dict[str, Any]:
+    from ..index import indexes
+
     return {
         "book": book,
         "meta": book.meta,
@@ -310,26 +315,48 @@ def context(book: Book, created: dt.datetime) -> dict[str, Any]:
         "created": created,
         "layout_classes": {},
         "page_marks": {},
+        "index_groups": indexes(book),
+        "record_mention": lambda mention_id: "",
     }
 
 
 @dataclass(frozen=True)
 class LayoutFixes:
     """What a layout teaches the next: the endnotes' running heads (note id -> "Notes to
-    pages x–y"), and classes for paragraphs the engine set badly (paragraph id -> class):
-    ``note-break`` where a footnote did not land on the page of its call even so (see
-    ``writers/engine.py``)."""
+    pages x–y"), the role of each index locator (locator id -> ``first``, ``next``,
+    ``to`` or ``skip``: see ``index.roles``), and classes for paragraphs the engine set
+    badly (paragraph id -> class): ``note-break`` where a footnote did not land on the
+    page of its call even so (see ``writers/engine.py``)."""
 
     endnote_heads: tuple[tuple[str, str], ...] = ()
     classes: tuple[tuple[str, str], ...] = ()
+    index_roles: tuple[tuple[str, str], ...] = ()
 
 
 def print_html(
     book: Book, env: jinja2.Environment, created: dt.datetime, profile: str = "digital", fixes: LayoutFixes = LayoutFixes()
 ) -> str:
-    """``profile``: digital or print; ``fixes``: learnt from an earlier layout."""
+    """``profile``: digital or print; ``fixes``: learnt from an earlier layout.  The
+    index's locators come in the order their mentions come in this HTML, recorded as
+    the template renders them (the order of their pages: see ``index.py``)."""
     ctx = context(book, created)
-    ctx.update(profile=profile, endnote_heads=dict(fixes.endnote_heads), layout_classes=dict(fixes.classes))
+    order: dict[str, int] = {}
+
+    def record(mention_id: str) -> str:
+        order.setdefault(mention_id, len(order))
+        return ""
+
+    def in_print_order(locators: Any) -> list[Any]:
+        return sorted(locators, key=lambda loc: order.get(loc.mention, len(order)))
+
+    ctx.update(
+        profile=profile,
+        endnote_heads=dict(fixes.endnote_heads),
+        layout_classes=dict(fixes.classes),
+        index_roles=dict(fixes.index_roles),
+        record_mention=record,
+        in_print_order=in_print_order,
+    )
     return render_template(env, "pdf/book.html.j2", **ctx)
 
 
@@ -341,11 +368,14 @@ def epub_documents(
     cover_alt: str | None = None,
     cache: Any = None,
     templates_key: str = "",
+    locations: tuple[dict[str, int], list[str]] | None = None,
 ) -> list[Document]:
     """One XHTML document per division, part and letter.
 
     ``page_marks``: element id -> folios of the print pages that begin at its start;
     ``cover_alt``: the cover image's text alternative (None: no cover page);
+    ``locations``: the print layout's page of each id and folio of each page (the
+    index's locators), None without a layout;
     ``cache``: a ``BuildCache``: a letter whose inputs (the letter, the book's metadata
     and settings, its page marks, the templates) are unchanged is not rendered again.
     Other documents depend on the whole book and are keyed by it.
@@ -425,11 +455,33 @@ def epub_documents(
                 letter(x)
     if book.appendix:
         part("appendix", book.settings.appendix_title, book.appendix, "appendix")
+    if book.settings.calendar and book.all_letters:
+        rows = [
+            (x.id, x.number, x.date_as_written, x.date.text, x.place, x.from_names, x.to_names, x.language, x.heading)
+            for x in book.all_letters
+        ]
+        add("calendar.xhtml", book.settings.label("calendar"), "epub/calendar.xhtml.j2", (*base, rows, own_marks("calendar")))
     if book.settings.sources_list:
         add("sources.xhtml", book.settings.label("sources"), "epub/sources.xhtml.j2", (*base, own_marks("sources")), "")
     if book.settings.notes_epub == "endnotes" and any(x.notes for x in (*book.front, *book.all_letters)):
         whole = (book, sorted(marks.items()))
         add(ENDNOTES_DOC, book.settings.notes_title, "epub/notes.xhtml.j2", whole, "endnotes")
+    from ..index import all_lines, epub_locators
+
+    anchors, labels = locations if locations is not None else (None, [])
+    for i, group in enumerate(ctx["index_groups"]):
+        shown = [
+            [(loc.mention, label, sep) for loc, label, sep in epub_locators(line, anchors, labels)] for line in all_lines([group])
+        ]
+        add(
+            f"{group.id}.xhtml",
+            group.title,
+            "epub/index.xhtml.j2",
+            (*base, group, shown, own_marks(group.id)),
+            "index" if i == 0 else "",
+            group=group,
+            epub_locators=lambda line: epub_locators(line, anchors, labels),
+        )
     return docs
 
 

@@ -15,6 +15,7 @@ from ..model import Book
 from .blocks import number_blocks
 from .emendations import apply_emendations
 from .letters import number_letters
+from .mentions import number_mentions
 from .notes import number_notes
 from .runs import break_long_runs
 from .xrefs import resolve_xrefs
@@ -24,6 +25,7 @@ Transform = Callable[[Book, Collector], Book]
 PIPELINE: tuple[Transform, ...] = (
     apply_emendations,
     number_blocks,
+    number_mentions,
     number_letters,
     number_notes,
     resolve_xrefs,

@@ -76,6 +76,13 @@ def _places(book: Book) -> tuple[dict[str, str], dict[str, Paragraph]]:
             docs[block.id] = item.doc
         for p in paragraphs(item.blocks):
             found[p.id] = p
+    from ..index import indexes
+
+    if book.settings.calendar:
+        docs["calendar"] = "calendar.xhtml"
+    for group in indexes(book):
+        docs[group.id] = f"{group.id}.xhtml"
+        docs.update({f"ix-entry-{line.id}": f"{group.id}.xhtml" for line in group.lines if line.id})
     holder = next((d.doc for d in book.front if d.appends == "emendations"), "")
     for i in range(1, len(book.emendations) + 1):
         docs[f"emendation-{i}"] = holder

@@ -136,14 +136,14 @@ def _with_classes(html: str, classes: dict[str, str]) -> str:
 @dataclass
 class Guess:
     """What the last build found: each unit's page count, the folio of every id, the
-    classes learnt, the endnotes' heads."""
+    classes learnt, the attributes learnt (the endnotes' heads, the index locators' roles)."""
 
-    FORMAT: ClassVar[int] = 4  # part of the cache key: a Guess of another shape is not read
+    FORMAT: ClassVar[int] = 5  # part of the cache key: a Guess of another shape is not read
 
     counts: list[int] = field(default_factory=list)
     folios: dict[str, str] = field(default_factory=dict)
     classes: dict[str, str] = field(default_factory=dict)
-    heads: dict[str, str] = field(default_factory=dict)
+    marks: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def render(
@@ -153,15 +153,16 @@ def render(
     runner: Any,
     cache: Any,
     guess: Guess,
-    heads_of: Callable[[dict[str, int], list[str]], dict[str, str]] | None,
+    marks_of: Callable[[dict[str, int], list[str]], dict[str, dict[str, str]]],
     seed: str,
     salt: str = "",
     main_id: str = "letters",
     step: Callable[[str], None] = lambda s: None,
 ) -> tuple[PdfResult, Guess, list[Diagnostic], list[tuple[int, bool, int]]]:
     """The whole book's PDF from its units.  ``job`` makes a job from a unit's HTML (and
-    whether to write it), ``runner`` runs jobs (see ``runners.py``), ``heads_of``
-    computes the endnotes' running heads from anchors and labels (None: footnotes);
+    whether to write it), ``runner`` runs jobs (see ``runners.py``), ``marks_of``
+    computes from anchors and labels the attributes a layout teaches (element id ->
+    attributes: the endnotes' running heads, the index locators' roles);
     ``seed`` makes the XMP document id.  Returns the result, what to guess next time, the
     warnings, and the layouts made: (unit, final?, WeasyPrint layouts it took) in the
     order they were started."""
@@ -173,7 +174,7 @@ def render(
     counts = list(guess.counts) if len(guess.counts) == n else [0] * n  # each unit's own pages
     known = [c > 0 for c in counts]
     main_unit = next((k for k in range(n) if main_id in split.ids[k]), 0)
-    folios, heads = dict(guess.folios), dict(guess.heads)
+    folios, marks = dict(guess.folios), dict(guess.marks)
     made: list[str | None] = [None] * n
     results: list[UnitLayout | None] = [None] * n
     running: dict[Any, tuple[int, str, bool, tuple]] = {}
@@ -195,10 +196,9 @@ def render(
             layout = _combine(split, results, counts, main_unit)
             # The last build's folios stand for the units not laid out yet.
             folios = {**guess.folios, **{ident: layout.labels[page] for ident, page in layout.anchors.items()}}
-            if heads_of is not None:
-                heads = heads_of(layout.anchors, layout.labels)
+            marks = marks_of(layout.anchors, layout.labels)
         plan = _plan(split, counts, main_unit)
-        attributes = {k: {"data-head": v} for k, v in heads.items()}
+        attributes = marks
         # Documents without classes (the cache's keys): a unit's layout learns them,
         # starting from those that hold (_carried).
         docs = []
@@ -207,7 +207,7 @@ def render(
                 plan.first[k],
                 plan.verso[k],
                 tuple(folios.get(r) for r in sorted(split.refs[k])),
-                tuple(heads.get(i) for i in sorted(split.ids[k] & heads.keys())),
+                tuple(tuple(sorted(marks[i].items())) for i in sorted(split.ids[k] & marks.keys())),
             )
             if memo.get(k, (None,))[0] != shows:
                 memo[k] = (shows, units_mod.document(split, k, plan.first[k], folios, None, attributes, plan.verso[k]))
@@ -280,7 +280,7 @@ def render(
     layout.data = stitch(pieces, layout.main_start, lambda xml: fixed_xmp(xml, seed))
     if cache is not None:  # the layouts of earlier versions of the units go
         cache.prune(f"units-{profile}", {digest("unit", profile, salt, doc) for doc in made if doc is not None})
-    return layout, Guess(counts, folios, classes, heads), warnings, layouts
+    return layout, Guess(counts, folios, classes, marks), warnings, layouts
 
 
 def _carried(taught: tuple[tuple, dict[str, str]] | None, shows: tuple, holders: set[str]) -> dict[str, str]:

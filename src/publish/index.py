@@ -1,0 +1,189 @@
+"""The back-of-book indexes, from the tagged mentions and the registers.
+
+In: the transformed book (each ``Mention`` numbered, see ``transforms/mentions.py``)
+and, from a layout, the page each mention landed on.  Out: ``IndexGroup`` values for the
+templates (the PDF and the EPUB print the same entries), and which locators a page
+shows (``roles``).
+
+An index holds the entries of some register kinds (``book.yaml``'s ``indexes``; by
+default names, places, works, each when tagged).  An entry is its register name with
+a locator per mention and sub-entries (``sub=``), printed in its sort form ("Korner,
+David", which is its name unless given); an alias of an entry gets a line of its own
+that refers to it ("A. Mathieu, see Korner, David").  Lines sort by those forms with the Unicode Collation Algorithm (pyuca's DUCET: no language
+tailoring).
+
+Locators: the print HTML holds one per mention, in the order the mentions come in the
+print HTML (recorded while it is rendered, see ``render``), which is the order of their
+pages.  A layout says which of them to show: one per page (a mention in a note only
+when the page has no mention in the text: "41n"), and pages that follow each other as
+a range ("12–14": the first shows, the last shows as the range's end, those between
+not).  That is an attribute of each locator (``data-role``), so the index never changes
+length with what a layout learns, except through those attributes.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .model import Book, Mention
+from .walk import inline_nodes
+
+#: The default indexes: id, title label key, the kinds each holds.
+DEFAULT_INDEXES = (
+    ("index-names", "index of names", ("person", "organisation")),
+    ("index-places", "index of places", ("place",)),
+    ("index-works", "index of works", ("work", "periodical")),
+)
+
+
+@dataclass(frozen=True)
+class Locator:
+    id: str  # the locator's element id in the print HTML
+    mention: str  # the mention's id (PDF destination, EPUB fragment)
+    in_note: bool
+    roman: bool  # in the front matter (roman folios)
+    doc: str  # the EPUB document holding the mention
+    item: str  # a letter's number or a division's title, for an EPUB without print pages
+
+
+@dataclass(frozen=True)
+class Line:
+    term: str
+    kind: str  # the entry's kind (a periodical's title prints in italics)
+    locators: tuple[Locator, ...] = ()
+    subs: tuple[Line, ...] = ()
+    see: str = ""  # an alias: the name of the entry it refers to
+    id: str = ""  # the entry's id ("" for a sub-entry or an alias)
+
+
+@dataclass(frozen=True)
+class IndexGroup:
+    id: str
+    title: str
+    lines: tuple[Line, ...]
+
+
+@functools.cache
+def _collator() -> object:
+    import pyuca
+
+    return pyuca.Collator()
+
+
+def sort_key(text: str) -> tuple[int, ...]:
+    return _collator().sort_key(text)  # type: ignore[attr-defined]
+
+
+def mentions(book: Book) -> list[tuple[Mention, object]]:
+    """Every mention of the book with the division or letter holding it, text then notes."""
+    out = []
+    for item in (*book.front, *book.all_letters):
+        for node in inline_nodes((*item.blocks, *(b for n in item.notes for b in n.blocks))):
+            if isinstance(node, Mention) and node.id:
+                out.append((node, item))
+    return out
+
+
+def indexes(book: Book) -> tuple[IndexGroup, ...]:
+    """The book's indexes, each with its lines sorted; an index nothing is tagged for is left out."""
+    entries = {e.id: e for e in book.register}
+    front = {d.id for d in book.front}
+    by_entry: dict[str, dict[str, list[Locator]]] = {}
+    for m, item in mentions(book):
+        if m.ref not in entries:
+            continue
+        label = item.title if item.id in front else str(getattr(item, "number", "") or getattr(item, "heading", ""))
+        loc = Locator(f"ix-{m.id}", m.id, m.in_note, item.id in front, item.doc, label)
+        by_entry.setdefault(m.ref, {}).setdefault(m.sub, []).append(loc)
+    groups = []
+    for gid, title, kinds in _configured(book):
+        lines: list[tuple[tuple, Line]] = []
+        for ref, subs in by_entry.items():
+            e = entries[ref]
+            if e.kind not in kinds:
+                continue
+            sub_lines = tuple(Line(s, e.kind, tuple(locs)) for s, locs in sorted(subs.items(), key=lambda x: sort_key(x[0])) if s)
+            lines.append((sort_key(e.sort), Line(e.sort, e.kind, tuple(subs.get("", ())), sub_lines, id=e.id)))
+            lines.extend((sort_key(alias), Line(alias, e.kind, see=e.sort)) for alias in e.aliases)
+        if lines:
+            groups.append(IndexGroup(gid, title, tuple(line for _, line in sorted(lines, key=lambda x: x[0]))))
+    return tuple(groups)
+
+
+def _configured(book: Book) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    given = book.settings.indexes
+    if not given:
+        return tuple((gid, book.settings.label(title), kinds) for gid, title, kinds in DEFAULT_INDEXES)
+    return tuple((f"index-{i}" if i > 1 else "index", title, kinds) for i, (title, kinds) in enumerate(given, 1))
+
+
+def all_lines(groups: Iterable[IndexGroup]) -> list[Line]:
+    """Every line with locators: entries and sub-entries."""
+    out = []
+    for g in groups:
+        for line in g.lines:
+            out.append(line)
+            out.extend(line.subs)
+    return out
+
+
+def roles(groups: Iterable[IndexGroup], anchors: dict[str, int], labels: list[str]) -> dict[str, str]:
+    """Locator id -> its role, from where a layout put each mention (``anchors``: id ->
+    page index; ``labels``: each page's folio): ``first`` (the line's first page shown),
+    ``next`` (shown after a comma), ``to`` (a range's end, after a dash) or ``skip``
+    (not shown: a page already shown, a page inside a range).  A locator whose mention
+    was not laid out is not named."""
+    out: dict[str, str] = {}
+    for line in all_lines(groups):
+        shown: dict[tuple[int, bool], Locator] = {}
+        for loc in line.locators:
+            page = anchors.get(loc.mention)
+            if page is None:
+                continue
+            if (page, loc.in_note) in shown:
+                out[loc.id] = "skip"
+            else:
+                shown[(page, loc.in_note)] = loc
+        for page, in_note in list(shown):  # a note's mention on a page with one in the text
+            if in_note and (page, False) in shown:
+                out[shown.pop((page, True)).id] = "skip"
+        text = sorted(p for p, note in shown if not note)
+        for i, page in enumerate(text):
+            before = i > 0 and _follows(text[i - 1], page, labels)
+            after = i + 1 < len(text) and _follows(page, text[i + 1], labels)
+            if before:
+                out[shown.pop((page, False)).id] = "skip" if after else "to"
+        for i, key in enumerate(sorted(shown)):
+            out[shown[key].id] = "first" if i == 0 else "next"
+    return out
+
+
+def _follows(a: int, b: int, labels: list[str]) -> bool:
+    """Page index ``b`` is the page after ``a``, in the same numbering (both roman or both arabic)."""
+    return b == a + 1 and b < len(labels) and labels[a].isdigit() == labels[b].isdigit()
+
+
+def epub_locators(line: Line, anchors: dict[str, int] | None, labels: list[str]) -> list[tuple[Locator, str, str]]:
+    """The locators an EPUB line shows, in page order: (locator, label, separator
+    before it: "" for the first, ", " or "–" for a range's end).  Without a layout
+    (``anchors`` None), each mention is labelled with its letter's number or its
+    division's title, once per letter."""
+    if anchors is None:
+        seen, out = set(), []
+        for loc in line.locators:
+            if loc.item not in seen:
+                seen.add(loc.item)
+                out.append((loc, loc.item + ("n" if loc.in_note else ""), ", " if out else ""))
+        return out
+    role = roles([IndexGroup("", "", (Line(line.term, line.kind, line.locators),))], anchors, labels)
+    placed = sorted(line.locators, key=lambda loc: anchors.get(loc.mention, len(labels)))
+    out = []
+    for loc in placed:
+        if role.get(loc.id) == "skip":
+            continue
+        page = anchors.get(loc.mention)
+        label = (labels[page] if page is not None else "?") + ("n" if loc.in_note else "")
+        out.append((loc, label, {"first": "", "to": "–"}.get(role.get(loc.id, ""), ", ") if out else ""))
+    return out
