@@ -70,7 +70,9 @@ def test_unknown_field_in_a_letter(manuscript_copy: Path, previous: Path, capsys
 
 def test_file_not_utf8(manuscript_copy: Path, previous: Path, capsys) -> None:
     path = manuscript_copy / "letters" / "02-sedova-1947-01-28.md"
-    data = path.read_bytes().replace(b"Coyoacan, 28.1.47", "Coyoac\xe1n, 28.1.47".encode("latin-1"))
+    data = path.read_bytes().replace(
+        b"[Coyoacan]{ref=coyoacan}, 28.1.47", "[Coyoac\xe1n]{ref=coyoacan}, 28.1.47".encode("latin-1")
+    )
     path.write_bytes(data)
     _fails(manuscript_copy, previous, capsys, "letters/02-sedova-1947-01-28.md:17", "M005", "not UTF-8")
 

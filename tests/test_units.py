@@ -90,7 +90,8 @@ def single_edition(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_edition_is_laid_out_in_units(edition) -> None:
     layouts = edition.result.unit_layouts["digital"]
-    assert {k for k, final in layouts if final} == {0, 1, 2}  # front matter, letters, appendix
+    # The front matter, the letters, the appendix, the calendar, the indexes.
+    assert {k for k, final in layouts if final} == {0, 1, 2, 3, 4}
 
 
 def test_edition_in_units_equals_single_document(edition, single_edition: Path) -> None:
@@ -112,7 +113,8 @@ def test_2x_corpus_in_units_equals_single_document(tmp_path: Path) -> None:
     units = build_into(corpus, tmp_path / "units", ("pdf",))
     single = build_into(corpus, tmp_path / "single", ("pdf",), layout="single")
     layouts = units.result.unit_layouts["digital"]
-    assert len({k for k, _ in layouts}) == 7  # front, the letters' title, four parts by year, appendix
+    # The front, the letters' title, four parts by year, the appendix, the calendar, the indexes.
+    assert len({k for k, _ in layouts}) == 9
     assert units.result.pages >= 40
     assert_same(units.pdf, single.pdf)
 
@@ -133,9 +135,11 @@ def test_one_word_correction_lays_out_one_unit_and_gives_a_full_builds_text(tmp_
 def test_a_single_document_takes_one_layout_before_and_after_a_correction(tmp_path: Path, manuscript_copy: Path) -> None:
     """The edition (one document at 1x) is laid out once: the hyphenation limit and the
     footnotes' places are decided in the layout (writers/engine.py), not learnt from a
-    first one.  A corrected build gives the pages a build from scratch gives."""
+    first one.  Only its index is: a first build takes a second layout to print the
+    index's pages, a rebuild starts from what the last build learnt (build._taught).
+    A corrected build gives the pages a build from scratch gives."""
     first = build_into(manuscript_copy, tmp_path / "out", ("pdf",), layout="single")
-    assert first.result.passes["digital"] == 1
+    assert first.result.passes["digital"] == 2
     letter = manuscript_copy / "letters" / "05-uc-1947-06-05.md"
     text = letter.read_text(encoding="utf-8")
     letter.write_text(text.replace("the greatest importance", "the utmost importance", 1), encoding="utf-8")
@@ -194,8 +198,10 @@ def test_letters_on_fresh_pages_are_units_equal_to_the_single_document(new_page_
     parts = sum(1 for g in book.groups if g.id)
     letters = book.all_letters
     # The front matter, the letters' title, each part's title and the appendix's (each
-    # a unit: the least text is one character), each letter.
-    assert len({k for k, _ in each.result.unit_layouts[profile]}) == 1 + 1 + parts + 1 + len(letters)
+    # a unit: the least text is one character), each letter, the calendar, the indexes
+    # (each a unit: the least text is one character).
+    indexes = len(each.result.book.settings.indexes or ("names", "places", "works"))
+    assert len({k for k, _ in each.result.unit_layouts[profile]}) == 1 + 1 + parts + 1 + len(letters) + 1 + indexes
     reader = PdfReader(str(single.out / name))
     openings = [reader.get_destination_page_number(reader.named_destinations[letter.id]) for letter in letters]
     assert any(page % 2 == 1 for page in openings), "some letters open on a verso (an odd 0-based index)"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import json
 import os
 import pickle
 import shutil
@@ -262,18 +263,42 @@ def _build_pdf(
 
         # (Each worker ends when this process is gone, even killed outright: see runners._watch.)
         pool_of = ProcessPoolExecutor(max_workers=len(others), initializer=_watch, initargs=(os.getpid(),)) if others else None
+        starts = {p: _taught(book, cache, p) for p in profiles}
         with pool_of or _NoPool() as pool:
-            futures = {p: pool.submit(_profile_pdf, book, paths, p) for p in others}
+            futures = {p: pool.submit(_profile_pdf, book, paths, p, start=starts[p]) for p in others}
             step(f"Step 2: laying out the PDF, {profiles[0]} profile (WeasyPrint)")
             expected = len(cache.last().get("state", {}).get("pages", ())) if cache is not None else 0
-            first_pdf, fixes, warnings = _profile_pdf(book, paths, profiles[0], step, expected)
+            first_pdf, fixes, warnings = _profile_pdf(book, paths, profiles[0], step, expected, starts[profiles[0]])
             done = {profiles[0]: (first_pdf, fixes, warnings)} | {p: f.result() for p, f in futures.items()}
-        for profile, (pdf, _, _) in done.items():
+        for profile, (pdf, taught, _) in done.items():
             result.passes[profile] = pdf.passes
+            if cache is not None:
+                cache.put("taught", _taught_key(book, profile), json.dumps([taught.endnote_heads, taught.index_roles]).encode())
         _write_pdfs(book, paths, [(p, pdf, warnings) for p, (pdf, _, warnings) in done.items()], found, result)
     if "html" in formats:
         _write_html(book, paths, profiles[0], fixes, result)
     return first_pdf
+
+
+def _taught_key(book: Book, profile: str) -> str:
+    return f"{book.meta.slug}-{profile}"
+
+
+def _taught(book: Book, cache: Any, profile: str) -> Any:
+    """What the last build's layout taught (the endnotes' heads, the index locators'
+    roles), the first guess of this one's: they follow from the pages before the notes
+    and the indexes, which a correction seldom moves, so a rebuild is one layout.  (A
+    guess is checked like any other: the layout is repeated until it teaches nothing
+    new, so the PDF does not depend on the cache.)  The classes are not carried: they
+    only accumulate."""
+    from .render import LayoutFixes
+
+    stored = cache.get("taught", _taught_key(book, profile)) if cache is not None else None
+    try:
+        heads, roles = json.loads(stored) if stored else ((), ())
+        return LayoutFixes(tuple(tuple(x) for x in heads), (), tuple(tuple(x) for x in roles))
+    except (ValueError, TypeError):  # a cache entry of another shape: no guess
+        return LayoutFixes()
 
 
 def _worth_units(book: Book) -> bool:
@@ -366,14 +391,15 @@ def _units_pdf(
 
     groups = indexes(book)
 
-    def marks_of(anchors: dict[str, int], labels: list[str]) -> dict[str, dict[str, str]]:
+    def marks_of(anchors: dict[str, int], labels: list[str], folios: dict[str, str]) -> dict[str, dict[str, str]]:
         """What a layout teaches the units' documents: the endnotes' running heads and
-        the index locators' roles, as attributes (see ``render.LayoutFixes``)."""
+        the index locators' roles (from ``folios``: the last build's stand for the units
+        not laid out yet), as attributes (see ``render.LayoutFixes``)."""
         out: dict[str, dict[str, str]] = {}
         if book.settings.notes_print == "endnotes":
             heads = endnote_heads(book, PdfResult(b"", len(labels), anchors, 0, labels, [], []))
             out.update({k: {"data-head": v} for k, v in heads.items()})
-        out.update({k: {"data-role": v} for k, v in roles(groups, anchors, labels).items()})
+        out.update({k: {"data-role": v} for k, v in roles(groups, folios).items()})
         return out
 
     guess_key = f"{book.meta.slug}-{profile}-{chunked.Guess.FORMAT}"
@@ -409,12 +435,14 @@ def _profile_pdf(
     profile: str,
     step: Callable[[str], None] = lambda s: None,
     expected: int = 0,
+    start: Any = None,
 ) -> tuple[Any, Any, list[Any]]:
     """Lay out until the layout teaches nothing new (see ``render.LayoutFixes``): once,
     unless the book has endnotes (their running heads) or a footnote the engine could not
     keep on its call's page; then write the PDF once.  Runs in the main process or in a
     worker.  ``step`` hears of each page laid out
-    (``expected``: the last build's page count, for an estimate)."""
+    (``expected``: the last build's page count, for an estimate; ``start``: the first
+    guess of what the layout teaches, see ``_taught``)."""
     from . import render
     from .writers.fetch import BoundedFetcher
     from .writers.pdf import lay_out, write
@@ -423,7 +451,7 @@ def _profile_pdf(
     env = render.environment(paths.templates)
     created = source_time(book)
     fetcher = BoundedFetcher(list(paths.folders), paths.styles)
-    fixes = render.LayoutFixes()
+    fixes = start if start is not None else render.LayoutFixes()
     started = [0.0]
 
     def on_page(n: int) -> None:
@@ -497,7 +525,7 @@ def _build_epub(book: Book, paths: Paths, first_pdf: Any, cache: Any, result: Re
     marks = pages.marks if pages else {}
     templates = tree_digest(*paths.templates)
 
-    locations = (first_pdf.anchors, first_pdf.labels) if first_pdf else None
+    locations = {k: first_pdf.labels[v] for k, v in first_pdf.anchors.items()} if first_pdf else None
     docs = render.epub_documents(
         epub_book, env, created, marks, cover_alt(book), cache=cache, templates_key=templates, locations=locations
     )
@@ -558,7 +586,7 @@ def _learn(book: Book, pdf: Any, fixes: Any) -> Any:
     if book.settings.notes_print == "footnotes":
         for paragraph, _ in _off_page(book, pdf):
             classes.setdefault(paragraph, set()).add("note-break")
-    placed = roles(indexes(book), pdf.anchors, pdf.labels)
+    placed = roles(indexes(book), {k: pdf.labels[v] for k, v in pdf.anchors.items()})
     return LayoutFixes(
         tuple(sorted(heads.items())),
         tuple(sorted((k, " ".join(sorted(v))) for k, v in classes.items())),

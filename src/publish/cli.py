@@ -188,12 +188,17 @@ def _check(args: argparse.Namespace) -> int:
     from . import theme
 
     theme.check_stylesheets(theme.layers("styles", args.manuscript, args.styles), found)  # as build does
-    load(args.manuscript, found, args.strict)
-    for d in found.items:
+    book = load(args.manuscript, found, args.strict)
+    from .index import untagged
+
+    hints = untagged(book)  # (hints: never fatal, not even under --strict)
+    for d in (*found.items, *hints):
         print(_where(args.manuscript, d), file=sys.stderr)
     warnings = len(found.warnings)
     print(
-        f"{args.manuscript}: no errors" + (f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ", no warnings")
+        f"{args.manuscript}: no errors"
+        + (f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ", no warnings")
+        + (f", {len(hints)} hint{'s' if len(hints) != 1 else ''} (X003: names left untagged)" if hints else "")
     )
     return 0
 

@@ -16,6 +16,7 @@ from .model import Loc
 class Severity(enum.Enum):
     ERROR = "error"
     WARNING = "warning"
+    HINT = "hint"  # said by `publish check` only, never fatal (not even under --strict)
 
 
 class Code(enum.Enum):

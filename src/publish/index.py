@@ -24,11 +24,13 @@ length with what a layout learns, except through those attributes.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .model import Book, Mention
-from .walk import inline_nodes
+from .diagnostics import Code, Diagnostic, Severity
+from .model import Book, Loc, Mention, Text
+from .walk import inline_nodes, paragraphs, plain_text
 
 #: The default indexes: id, title label key, the kinds each holds.
 DEFAULT_INDEXES = (
@@ -129,30 +131,31 @@ def all_lines(groups: Iterable[IndexGroup]) -> list[Line]:
     return out
 
 
-def roles(groups: Iterable[IndexGroup], anchors: dict[str, int], labels: list[str]) -> dict[str, str]:
-    """Locator id -> its role, from where a layout put each mention (``anchors``: id ->
-    page index; ``labels``: each page's folio): ``first`` (the line's first page shown),
-    ``next`` (shown after a comma), ``to`` (a range's end, after a dash) or ``skip``
-    (not shown: a page already shown, a page inside a range).  A locator whose mention
-    was not laid out is not named."""
+def roles(groups: Iterable[IndexGroup], folios: dict[str, str]) -> dict[str, str]:
+    """Locator id -> its role, from the folio each mention was printed on (``folios``:
+    id -> folio, "vii" or "12"): ``first`` (the line's first page shown), ``next``
+    (shown after a comma), ``to`` (a range's end, after a dash) or ``skip`` (not shown:
+    a page already shown, a page inside a range).  A locator whose mention has no folio
+    (not laid out) is not named."""
     out: dict[str, str] = {}
     for line in all_lines(groups):
-        shown: dict[tuple[int, bool], Locator] = {}
+        shown: dict[tuple[tuple[int, int], bool], Locator] = {}
         for loc in line.locators:
-            page = anchors.get(loc.mention)
-            if page is None:
+            folio = folios.get(loc.mention)
+            if folio is None:
                 continue
-            if (page, loc.in_note) in shown:
+            key = (_page_key(folio), loc.in_note)
+            if key in shown:
                 out[loc.id] = "skip"
             else:
-                shown[(page, loc.in_note)] = loc
+                shown[key] = loc
         for page, in_note in list(shown):  # a note's mention on a page with one in the text
             if in_note and (page, False) in shown:
                 out[shown.pop((page, True)).id] = "skip"
         text = sorted(p for p, note in shown if not note)
         for i, page in enumerate(text):
-            before = i > 0 and _follows(text[i - 1], page, labels)
-            after = i + 1 < len(text) and _follows(page, text[i + 1], labels)
+            before = i > 0 and _follows(text[i - 1], page)
+            after = i + 1 < len(text) and _follows(page, text[i + 1])
             if before:
                 out[shown.pop((page, False)).id] = "skip" if after else "to"
         for i, key in enumerate(sorted(shown)):
@@ -160,30 +163,69 @@ def roles(groups: Iterable[IndexGroup], anchors: dict[str, int], labels: list[st
     return out
 
 
-def _follows(a: int, b: int, labels: list[str]) -> bool:
-    """Page index ``b`` is the page after ``a``, in the same numbering (both roman or both arabic)."""
-    return b == a + 1 and b < len(labels) and labels[a].isdigit() == labels[b].isdigit()
+def _page_key(folio: str) -> tuple[int, int]:
+    """A folio as (numbering, number): roman folios (the front matter) before arabic."""
+    if folio.isdigit():
+        return (1, int(folio))
+    values = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+    digits = [values.get(c, 0) for c in folio.lower()]
+    return (0, sum(-d if i + 1 < len(digits) and d < digits[i + 1] else d for i, d in enumerate(digits)))
 
 
-def epub_locators(line: Line, anchors: dict[str, int] | None, labels: list[str]) -> list[tuple[Locator, str, str]]:
+def _follows(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Page ``b`` is the page after ``a``, in the same numbering."""
+    return a[0] == b[0] and b[1] == a[1] + 1
+
+
+def epub_locators(line: Line, folios: dict[str, str] | None) -> list[tuple[Locator, str, str]]:
     """The locators an EPUB line shows, in page order: (locator, label, separator
     before it: "" for the first, ", " or "–" for a range's end).  Without a layout
-    (``anchors`` None), each mention is labelled with its letter's number or its
+    (``folios`` None), each mention is labelled with its letter's number or its
     division's title, once per letter."""
-    if anchors is None:
+    if folios is None:
         seen, out = set(), []
         for loc in line.locators:
             if loc.item not in seen:
                 seen.add(loc.item)
                 out.append((loc, loc.item + ("n" if loc.in_note else ""), ", " if out else ""))
         return out
-    role = roles([IndexGroup("", "", (Line(line.term, line.kind, line.locators),))], anchors, labels)
-    placed = sorted(line.locators, key=lambda loc: anchors.get(loc.mention, len(labels)))
+    role = roles([IndexGroup("", "", (Line(line.term, line.kind, line.locators),))], folios)
+    placed = sorted(line.locators, key=lambda loc: _page_key(folios.get(loc.mention, "99999")))
     out = []
     for loc in placed:
         if role.get(loc.id) == "skip":
             continue
-        page = anchors.get(loc.mention)
-        label = (labels[page] if page is not None else "?") + ("n" if loc.in_note else "")
+        label = folios.get(loc.mention, "?") + ("n" if loc.in_note else "")
         out.append((loc, label, {"first": "", "to": "–"}.get(role.get(loc.id, ""), ", ") if out else ""))
+    return out
+
+
+def untagged(book: Book) -> list[Diagnostic]:
+    """A hint (X003) at each line where a register's name or alias occurs in the text
+    or a note outside a tag: the editor may have meant to tag it."""
+    names: dict[str, str] = {}
+    for e in book.register:
+        for name in (e.name, *e.aliases):
+            names.setdefault(name, e.id)
+    if not names:
+        return []
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?!\w)")
+
+    def blank(node: object) -> object:  # a tag's words do not count
+        return Text(re.sub(r"[^\n]", " ", plain_text(node))) if isinstance(node, Mention) else node
+
+    out = []
+    for item in (*book.front, *book.all_letters):
+        for p in paragraphs((*item.blocks, *(b for n in item.notes for b in n.blocks))):
+            text = "".join(plain_text(blank(c)) for c in p.children)
+            for m in pattern.finditer(text):
+                loc = Loc(p.loc.path, p.loc.line + text.count("\n", 0, m.start()))
+                out.append(
+                    Diagnostic(
+                        Code.TAG_UNTAGGED,
+                        Severity.HINT,
+                        loc,
+                        f"“{m.group(1)}” is not tagged; if it is `{names[m.group(1)]}`, write `[{m.group(1)}]{{ref={names[m.group(1)]}}}`",
+                    )
+                )
     return out

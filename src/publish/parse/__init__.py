@@ -613,12 +613,19 @@ def _cross_checks(book: Book, found: Collector, check_config: bool = True, check
     people = {c.id for c in book.meta.contributors}
     series = {s.key for s in book.settings.note_series}
     targets = target_ids(book)
-    entries = {e.id for e in book.register}
+    entries = {e.id: e.kind for e in book.register}
     unread_registers = any(d.loc.path in REGISTERS for d in found.errors)  # (their ids may be missing)
     for item in (*book.front, *book.all_letters) if check_refs else ():
         for node in inline_nodes((*item.blocks, *(b for n in item.notes for b in n.blocks))):
             if isinstance(node, CrossRef) and node.target not in targets:
                 found.error(Code.XREF_UNKNOWN, node.loc, f"`#{node.target}` is not the id of a letter or division of this book")
+            elif isinstance(node, Mention) and node.ref in entries and node.entry_kind not in ("", entries[node.ref]):
+                found.error(
+                    Code.BAD_ATTRIBUTE,
+                    node.loc,
+                    f"the tag says `.{node.entry_kind}`, but `{node.ref}` is a {entries[node.ref]} in its register; "
+                    "correct one of them",
+                )
             elif isinstance(node, Mention) and node.ref not in entries and not unread_registers:
                 near = difflib.get_close_matches(node.ref, sorted(entries), 1)
                 found.error(

@@ -368,14 +368,14 @@ def epub_documents(
     cover_alt: str | None = None,
     cache: Any = None,
     templates_key: str = "",
-    locations: tuple[dict[str, int], list[str]] | None = None,
+    locations: dict[str, str] | None = None,
 ) -> list[Document]:
     """One XHTML document per division, part and letter.
 
     ``page_marks``: element id -> folios of the print pages that begin at its start;
     ``cover_alt``: the cover image's text alternative (None: no cover page);
-    ``locations``: the print layout's page of each id and folio of each page (the
-    index's locators), None without a layout;
+    ``locations``: the folio the print layout put each id on (the index's locators),
+    None without a layout;
     ``cache``: a ``BuildCache``: a letter whose inputs (the letter, the book's metadata
     and settings, its page marks, the templates) are unchanged is not rendered again.
     Other documents depend on the whole book and are keyed by it.
@@ -468,19 +468,17 @@ def epub_documents(
         add(ENDNOTES_DOC, book.settings.notes_title, "epub/notes.xhtml.j2", whole, "endnotes")
     from ..index import all_lines, epub_locators
 
-    anchors, labels = locations if locations is not None else (None, [])
     for i, group in enumerate(ctx["index_groups"]):
-        shown = [
-            [(loc.mention, label, sep) for loc, label, sep in epub_locators(line, anchors, labels)] for line in all_lines([group])
-        ]
+        shown = [[(loc.mention, label, sep) for loc, label, sep in epub_locators(line, locations)] for line in all_lines([group])]
+        entries = (f"ix-entry-{line.id}" for line in group.lines if line.id)
         add(
             f"{group.id}.xhtml",
             group.title,
             "epub/index.xhtml.j2",
-            (*base, group, shown, own_marks(group.id)),
+            (*base, group, shown, own_marks(group.id, *entries)),
             "index" if i == 0 else "",
             group=group,
-            epub_locators=lambda line: epub_locators(line, anchors, labels),
+            epub_locators=lambda line: epub_locators(line, locations),
         )
     return docs
 

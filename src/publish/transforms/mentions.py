@@ -3,8 +3,8 @@
 The id, ``<letter or division id>-m<n>`` (the letter's text first, then its notes), is
 the place an index locator links to, the same in the PDF (a named destination) and the
 EPUB (a fragment); it moves only when mentions are added or removed in that letter.
-A tag whose class (``.person``) is not its entry's kind is an error: one of them is
-wrong.  An unknown id is reported with the other references (``parse._cross_checks``).
+A tag whose class (``.person``) is not its entry's kind, or whose id is in no register,
+is reported with the other references (``parse._cross_checks``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import itertools
 from dataclasses import replace
 from typing import Any
 
-from ..diagnostics import Code, Collector
+from ..diagnostics import Collector
 from ..model import Book, Mention
 from ..walk import map_inlines, map_items
 
@@ -28,13 +28,7 @@ def number_mentions(book: Book, found: Collector) -> Book:
             def fn(node: Any) -> Any:
                 if not isinstance(node, Mention):
                     return node
-                kind = kinds.get(node.ref, "")
-                if node.entry_kind and kind and node.entry_kind != kind:
-                    found.error(
-                        Code.BAD_ATTRIBUTE,
-                        node.loc,
-                        f"the tag says `.{node.entry_kind}`, but `{node.ref}` is a {kind} in its register; correct one of them",
-                    )
+                kind = kinds.get(node.ref, node.entry_kind)
                 return replace(node, id=f"{item.id}-m{next(counter)}", entry_kind=kind, in_note=in_note)
 
             return fn

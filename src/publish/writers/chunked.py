@@ -153,7 +153,7 @@ def render(
     runner: Any,
     cache: Any,
     guess: Guess,
-    marks_of: Callable[[dict[str, int], list[str]], dict[str, dict[str, str]]],
+    marks_of: Callable[[dict[str, int], list[str], dict[str, str]], dict[str, dict[str, str]]],
     seed: str,
     salt: str = "",
     main_id: str = "letters",
@@ -161,7 +161,7 @@ def render(
 ) -> tuple[PdfResult, Guess, list[Diagnostic], list[tuple[int, bool, int]]]:
     """The whole book's PDF from its units.  ``job`` makes a job from a unit's HTML (and
     whether to write it), ``runner`` runs jobs (see ``runners.py``), ``marks_of``
-    computes from anchors and labels the attributes a layout teaches (element id ->
+    computes from anchors, labels and folios the attributes a layout teaches (element id ->
     attributes: the endnotes' running heads, the index locators' roles);
     ``seed`` makes the XMP document id.  Returns the result, what to guess next time, the
     warnings, and the layouts made: (unit, final?, WeasyPrint layouts it took) in the
@@ -196,7 +196,7 @@ def render(
             layout = _combine(split, results, counts, main_unit)
             # The last build's folios stand for the units not laid out yet.
             folios = {**guess.folios, **{ident: layout.labels[page] for ident, page in layout.anchors.items()}}
-            marks = marks_of(layout.anchors, layout.labels)
+            marks = marks_of(layout.anchors, layout.labels, folios)
         plan = _plan(split, counts, main_unit)
         attributes = marks
         # Documents without classes (the cache's keys): a unit's layout learns them,
