@@ -223,6 +223,12 @@ def _build_set(job: _Job, book: Book, found: Collector, result: Result) -> Resul
             job.step("Step 4: packaging the EPUB")
             drawn = cover.result() if cover is not None else _cover(book, job.paths, job.cache)
             result.written["epub"] = _build_epub(book, job.paths, first_pdf, job.cache, result, drawn)
+    if "cmif" in job.formats:
+        from .writers.cmif import cmif_xml
+
+        result.written["cmif"] = _stage(
+            result, job.paths.output / f"{book.meta.slug}-cmif.xml", cmif_xml(book, source_time(book))
+        )
     result.warnings = found.items
     if job.strict and found.items:
         raise ManuscriptError(found.items)

@@ -60,7 +60,12 @@ def _parser() -> argparse.ArgumentParser:
         help=BOOK_HELP + "; several build in parallel, each into <output>/<folder name>",
     )
     b.add_argument("-o", "--output", type=Path, default=Path("output"), help="output folder (default: output)")
-    b.add_argument("--format", action="append", choices=("pdf", "epub", "html"), help="build only this format (repeatable)")
+    b.add_argument(
+        "--format",
+        action="append",
+        choices=("pdf", "epub", "html", "cmif"),
+        help="build only this format (repeatable); cmif: the letters' metadata for correspSearch (TEI CMIF)",
+    )
     b.add_argument(
         "--profile",
         action="append",
