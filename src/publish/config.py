@@ -79,6 +79,17 @@ def _entry(file: str, kinds: tuple[str, ...]) -> Field:
     )
 
 
+#: One entry of ``glossary.yaml``.
+GLOSS = _map(
+    "a term of the glossary",
+    {
+        "id": Field("name", "id a tag may name (`[IS]{ref=<id>}`)", required=True),
+        "term": Field("text", "the abbreviation or term as printed", required=True),
+        "definition": Field("text", "what it means", required=True),
+        "ref": Field("str", "the register entry it stands for: its tagged mentions link here in the EPUB", default=""),
+    },
+)
+
 #: One entry of each register file.
 ENTRIES = {file: _entry(file, kinds) for file, kinds in REGISTERS.items()}
 
@@ -109,6 +120,8 @@ LABELS = {
     "index of works": "Index of Works",
     "see": "see",
     "calendar": "Calendar of Letters",
+    "persons": "Persons and Organisations",
+    "glossary": "Glossary",
 }
 
 #: Contributors named on the title page and the cover after the authors, by role (MARC
@@ -261,6 +274,9 @@ BOOK: dict[str, Field] = {
             ),
             "calendar": Field(
                 "bool", "a calendar of the letters (number, date, place, sender, recipient, language, page)", default=True
+            ),
+            "persons": Field(
+                "bool", "the register of persons and organisations (persons.yaml) printed at the back", default=True
             ),
             "sources": Field(
                 "choice",
@@ -488,6 +504,7 @@ FILES = (
         "The register of works and periodicals (periodicals' titles print in italics): a list of entries.",
         ENTRIES["works.yaml"].schema,
     ),
+    ("glossary.yaml", "The glossary of abbreviations and terms: a list of entries.", GLOSS.schema),
     ("emendations.yaml", "The corrections of the sources, on record: a list of entries.", EMENDATION.schema),
     ("A part by range", "An item of `divisions.parts` in book.yaml when it is a list.", PART_RANGE.schema),
 )

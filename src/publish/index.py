@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .diagnostics import Code, Diagnostic, Severity
-from .model import Book, Loc, Mention, Text
+from .model import Book, Entry, GlossEntry, Loc, Mention, Text
 from .walk import inline_nodes, paragraphs, plain_text
 
 #: The default indexes: id, title label key, the kinds each holds.
@@ -76,6 +76,19 @@ def _collator() -> object:
 
 def sort_key(text: str) -> tuple[int, ...]:
     return _collator().sort_key(text)  # type: ignore[attr-defined]
+
+
+def persons(book: Book) -> list[Entry]:
+    """The register of persons and organisations as printed (``divisions.persons``),
+    sorted as the index is."""
+    if not book.settings.persons:
+        return []
+    return sorted((e for e in book.register if e.kind in ("person", "organisation")), key=lambda e: sort_key(e.sort))
+
+
+def glossary(book: Book) -> list[GlossEntry]:
+    """The glossary's terms, sorted as the index is."""
+    return sorted(book.glossary, key=lambda g: sort_key(g.term))
 
 
 def mentions(book: Book) -> list[tuple[Mention, object]]:

@@ -399,6 +399,19 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class GlossEntry:
+    """An entry of ``glossary.yaml``: an abbreviation or term and what it means.  ``ref``
+    names the register entry it stands for (its tagged mentions link here in the EPUB);
+    a tag may also name the glossary entry's own ``id``."""
+
+    id: str
+    term: str
+    definition: str
+    loc: Loc
+    ref: str = ""
+
+
+@dataclass(frozen=True)
 class PartRange:
     """A part given by hand: its title and the EDTF bounds of the letters it holds."""
 
@@ -441,6 +454,7 @@ class Settings:
     lint_closing: bool = False  # warn about letters without valediction or signature
     indexes: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (title, register kinds); () the default indexes
     calendar: bool = True  # a calendar of the letters at the back
+    persons: bool = True  # the register of persons and organisations printed at the back
 
     def label(self, key: str) -> str:
         return dict(self.labels).get(key, key)
@@ -470,6 +484,7 @@ class Book:
     emendations: tuple[Emendation, ...] = field(default=())
     revision: str = ""  # the manuscript's git commit (with "+edits" if changed since), if in git
     register: tuple[Entry, ...] = ()  # the entries of every register, in file order
+    glossary: tuple[GlossEntry, ...] = ()  # glossary.yaml, in file order
 
     @property
     def all_letters(self) -> tuple[Letter, ...]:

@@ -25,6 +25,7 @@ from ..model import (
     Division,
     Emendation,
     Entry,
+    GlossEntry,
     Letter,
     Loc,
     Mention,
@@ -63,6 +64,7 @@ def parse_manuscript(root: Path, found: Collector | None = None) -> Book:
     letters = _letters(root, "letters", fallback_lang, ty, register, found)
     appendix = _letters(root, "appendix", fallback_lang, ty, register, found, appendix=True)
     emendations = _emendations(root, found)
+    glossary = _glossary(root, {e.id: "" for e in entries}, found)
     # Whole-book checks run even when a file had errors, so that all findings are
     # reported together; a broken book.yaml gets an empty stand-in.
     book = Book(
@@ -75,6 +77,7 @@ def parse_manuscript(root: Path, found: Collector | None = None) -> Book:
         emendations,
         source_revision(root),
         entries,
+        glossary,
     )
     # A file that could not be read hides its ids: references to them are not checked.
     unread = any(d.code in (Code.NOT_UTF8, Code.UNREADABLE, Code.YAML_SYNTAX, Code.CONTROL_CHARACTER) for d in found.errors)
@@ -212,6 +215,7 @@ def _book(root: Path, found: Collector) -> tuple[Metadata | None, Settings | Non
         lint_closing=bool((d["lint"] or {}).get("closing", False)),
         indexes=tuple((i["title"], tuple(i["kinds"])) for i in dv.get("indexes") or () if i and i["title"] and i["kinds"]),
         calendar=bool(dv.get("calendar", True)),
+        persons=bool(dv.get("persons", True)),
     )
     return meta, settings
 
@@ -313,6 +317,33 @@ def _registers(root: Path, found: Collector) -> tuple[Entry, ...]:
                     tuple(a for a in p["aliases"] if a),
                 )
             )
+    return tuple(out)
+
+
+def _glossary(root: Path, register: dict[str, str], found: Collector) -> tuple[GlossEntry, ...]:
+    """``glossary.yaml`` (optional): its ids are unique beside the registers' too (a tag
+    names either), and a ``ref`` names a register entry."""
+    data, lines = _yaml_file(root, "glossary.yaml", found)
+    if data is None:
+        return ()
+    items = config.validate(data, config.Field("list", "glossary", item=config.GLOSS), lines, "glossary.yaml", found) or []
+    out: list[GlossEntry] = []
+    seen: set[str] = set()
+    for i, g in enumerate(items):
+        if not g or not g["id"]:
+            continue
+        loc = Loc("glossary.yaml", lines.get((i,), 0))
+        if g["id"] in seen or g["id"] in register:
+            where = "glossary.yaml" if g["id"] in seen else "a register"
+            found.error(Code.DUPLICATE_ID, loc, f"id `{g['id']}` is already used in {where}; ids must be unique")
+        if g["ref"] and g["ref"] not in register:
+            found.error(
+                Code.TAG_UNKNOWN,
+                Loc("glossary.yaml", lines.get((i, "ref"), loc.line)),
+                f"`ref: {g['ref']}` is not the id of an entry of {', '.join(REGISTERS)}",
+            )
+        seen.add(g["id"])
+        out.append(GlossEntry(g["id"], g["term"] or "", g["definition"] or "", loc, g["ref"]))
     return tuple(out)
 
 
@@ -578,9 +609,11 @@ RESERVED_IDS = frozenset(
         "emendations",
         "calendar",
         "index",
+        "persons",
+        "glossary",
     }
 )
-RESERVED_PREFIXES = ("part-", "index-", "ix-", "calendar-")
+RESERVED_PREFIXES = ("part-", "index-", "ix-", "calendar-", "person-", "gloss-")
 
 
 def _cross_checks(book: Book, found: Collector, check_config: bool = True, check_refs: bool = True) -> None:
@@ -613,13 +646,13 @@ def _cross_checks(book: Book, found: Collector, check_config: bool = True, check
     people = {c.id for c in book.meta.contributors}
     series = {s.key for s in book.settings.note_series}
     targets = target_ids(book)
-    entries = {e.id: e.kind for e in book.register}
-    unread_registers = any(d.loc.path in REGISTERS for d in found.errors)  # (their ids may be missing)
+    entries = {e.id: e.kind for e in book.register} | {g.id: "" for g in book.glossary}
+    unread_registers = any(d.loc.path in (*REGISTERS, "glossary.yaml") for d in found.errors)  # (their ids may be missing)
     for item in (*book.front, *book.all_letters) if check_refs else ():
         for node in inline_nodes((*item.blocks, *(b for n in item.notes for b in n.blocks))):
             if isinstance(node, CrossRef) and node.target not in targets:
                 found.error(Code.XREF_UNKNOWN, node.loc, f"`#{node.target}` is not the id of a letter or division of this book")
-            elif isinstance(node, Mention) and node.ref in entries and node.entry_kind not in ("", entries[node.ref]):
+            elif isinstance(node, Mention) and entries.get(node.ref) and node.entry_kind not in ("", entries[node.ref]):
                 found.error(
                     Code.BAD_ATTRIBUTE,
                     node.loc,
@@ -631,7 +664,7 @@ def _cross_checks(book: Book, found: Collector, check_config: bool = True, check
                 found.error(
                     Code.TAG_UNKNOWN,
                     node.loc,
-                    f"`ref={node.ref}` is not the id of an entry of {', '.join(REGISTERS)}"
+                    f"`ref={node.ref}` is not the id of an entry of {', '.join(REGISTERS)} or glossary.yaml"
                     + (f"; did you mean `{near[0]}`?" if near else "; add the entry to its register"),
                 )
     if not check_config:

@@ -24,7 +24,7 @@ from jinja2.utils import Namespace
 from ..dates import join_names, long_date
 from ..diagnostics import Code, Collector, ManuscriptError
 from ..languages import right_to_left
-from ..model import Book, LineBreak, Loc, NoteRef
+from ..model import Book, LineBreak, Loc, NoteRef, Paragraph
 from ..transforms.xrefs import ENDNOTES_DOC
 from ..walk import all_blocks, inline_nodes
 
@@ -306,8 +306,9 @@ def _finding(path: str, line: int, message: str) -> Any:
 
 
 def context(book: Book, created: dt.datetime) -> dict[str, Any]:
-    from ..index import indexes
+    from ..index import glossary, indexes, persons
 
+    people, terms = persons(book), glossary(book)
     return {
         "book": book,
         "meta": book.meta,
@@ -316,8 +317,30 @@ def context(book: Book, created: dt.datetime) -> dict[str, Any]:
         "layout_classes": {},
         "page_marks": {},
         "index_groups": indexes(book),
+        "persons_entries": people,
+        "glossary_entries": terms,
+        "mention_href": _mention_links(people, terms),
         "record_mention": lambda mention_id: "",
     }
+
+
+def _mention_links(people: Any, terms: Any) -> Any:
+    """The EPUB link of a tagged mention: its glossary entry (one that names it, or
+    stands for its register entry), else its line in the register of persons; none
+    when the mention holds a link of its own (a note call, a cross-reference)."""
+    from ..model import CrossRef
+
+    glossed = {g.ref: g.id for g in terms if g.ref} | {g.id: g.id for g in terms}
+    listed = {e.id for e in people}
+
+    def href(mention: Any) -> str:
+        if any(isinstance(n, (NoteRef, CrossRef)) for n in inline_nodes([Paragraph(mention.children, mention.loc)])):
+            return ""
+        if mention.ref in glossed:
+            return f"glossary.xhtml#gloss-{glossed[mention.ref]}"
+        return f"persons.xhtml#person-{mention.ref}" if mention.ref in listed else ""
+
+    return href
 
 
 @dataclass(frozen=True)
@@ -400,7 +423,7 @@ def epub_documents(
             html = cached.decode("utf-8")
         docs.append(Document(doc, heading, html, landmark, toc, rendered=cached is None))
 
-    base = (book.meta, book.settings)
+    base = (book.meta, book.settings, book.register, book.glossary)  # (a mention links to the glossary, the persons)
 
     def own_marks(*ids: str) -> list[tuple[str, list[str]]]:
         return sorted((k, v) for k, v in marks.items() if k in ids)
@@ -461,6 +484,16 @@ def epub_documents(
             for x in book.all_letters
         ]
         add("calendar.xhtml", book.settings.label("calendar"), "epub/calendar.xhtml.j2", (*base, rows, own_marks("calendar")))
+    if ctx["persons_entries"]:
+        add("persons.xhtml", book.settings.label("persons"), "epub/persons.xhtml.j2", (*base, own_marks("persons")))
+    if ctx["glossary_entries"]:
+        add(
+            "glossary.xhtml",
+            book.settings.label("glossary"),
+            "epub/glossary.xhtml.j2",
+            (*base, own_marks("glossary")),
+            "glossary",
+        )
     if book.settings.sources_list:
         add("sources.xhtml", book.settings.label("sources"), "epub/sources.xhtml.j2", (*base, own_marks("sources")), "")
     if book.settings.notes_epub == "endnotes" and any(x.notes for x in (*book.front, *book.all_letters)):

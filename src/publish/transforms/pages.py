@@ -80,6 +80,7 @@ def _places(book: Book) -> tuple[dict[str, str], dict[str, Paragraph]]:
 
     if book.settings.calendar:
         docs["calendar"] = "calendar.xhtml"
+    docs.update({"persons": "persons.xhtml", "glossary": "glossary.xhtml"})
     for group in indexes(book):
         docs[group.id] = f"{group.id}.xhtml"
         docs.update({f"ix-entry-{line.id}": f"{group.id}.xhtml" for line in group.lines if line.id})
