@@ -265,3 +265,46 @@ def test_the_edition_identifies_a_mathieu_and_indexes_barta_under_korner(edition
         assert who in names
     works = etree.tostring(docs["index-works.xhtml"], encoding="unicode")
     assert 'class="ix-term periodical"' in works and "Lutte de Classes, La" in works
+
+
+# --- the glossary and the register of persons ---------------------------------------
+
+
+def test_epub_mentions_link_to_their_glossary_or_register_line(edition) -> None:
+    """A tagged mention is a link to its glossary term or its line in the register of
+    persons (and never a link inside a link); each target exists; the glossary is EPUB
+    glossary markup."""
+    docs = {name.removeprefix("EPUB/"): root for name, root in epub_documents(edition.epub).items()}
+    glossary = docs["glossary.xhtml"]
+    assert glossary.xpath("//*[@epub:type='glossary']", namespaces={"epub": EPUB_TYPE[1:-5]})
+    terms = glossary.xpath("//*[@epub:type='glossterm']", namespaces={"epub": EPUB_TYPE[1:-5]})
+    assert {"".join(t.itertext()) for t in terms} >= {"PCI", "UC", "IS (SI)", "CGT"}
+    links = [a for root in docs.values() for a in root.iter(f"{XHTML}a") if "mention" in (a.get("class") or "").split()]
+    assert len(links) > 50
+    for a in links:
+        doc, _, fragment = a.get("href").partition("#")
+        assert doc in ("glossary.xhtml", "persons.xhtml")
+        assert len(docs[doc].xpath("//*[@id=$id]", id=fragment)) == 1, a.get("href")
+        assert not [x for x in a.iterancestors(f"{XHTML}a")] and not list(a.iter(f"{XHTML}a"))[1:]
+    hrefs = {a.get("href") for a in links}
+    assert "glossary.xhtml#gloss-pci-term" in hrefs and "persons.xhtml#person-ramboz" in hrefs
+
+
+def test_the_register_of_persons_is_printed_with_dates_and_notes(edition) -> None:
+    from tests.textutil import pdf_pages
+
+    pages = [" ".join(p.split()) for p in pdf_pages(edition.pdf)]
+    persons = next(p for p in pages if p.startswith("Persons and Organisations"))
+    assert "Bucholz, Mathieu (1922–1944) Member of Barta" in persons
+    glossary = next(p for p in pages if p.startswith("Glossary"))
+    assert "PCI Parti Communiste Internationaliste" in glossary
+
+
+def test_glossary_ids_are_unique_beside_the_registers_and_refs_exist(scholar_copy: Path) -> None:
+    (scholar_copy / "glossary.yaml").write_text(
+        '- {id: odo, term: "O.", definition: "Odo"}\n- {id: osb, term: "OSB", definition: "Order of Saint Benedict", ref: benedictines}\n',
+        encoding="utf-8",
+    )
+    code, err = _check(scholar_copy)
+    assert code == 2
+    assert "glossary.yaml:1: error M009" in err and "glossary.yaml:2: error X002" in err

@@ -90,8 +90,9 @@ def single_edition(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_edition_is_laid_out_in_units(edition) -> None:
     layouts = edition.result.unit_layouts["digital"]
-    # The front matter, the letters, the appendix, the calendar, the indexes.
-    assert {k for k, final in layouts if final} == {0, 1, 2, 3, 4}
+    # The front matter, the letters, the appendix, the calendar, the persons, the
+    # glossary, the indexes.
+    assert {k for k, final in layouts if final} == {0, 1, 2, 3, 4, 5, 6}
 
 
 def test_edition_in_units_equals_single_document(edition, single_edition: Path) -> None:
@@ -113,8 +114,9 @@ def test_2x_corpus_in_units_equals_single_document(tmp_path: Path) -> None:
     units = build_into(corpus, tmp_path / "units", ("pdf",))
     single = build_into(corpus, tmp_path / "single", ("pdf",), layout="single")
     layouts = units.result.unit_layouts["digital"]
-    # The front, the letters' title, four parts by year, the appendix, the calendar, the indexes.
-    assert len({k for k, _ in layouts}) == 9
+    # The front, the letters' title, four parts by year, the appendix, the calendar, the
+    # persons, the glossary, the indexes.
+    assert len({k for k, _ in layouts}) == 11
     assert units.result.pages >= 40
     assert_same(units.pdf, single.pdf)
 
@@ -198,10 +200,11 @@ def test_letters_on_fresh_pages_are_units_equal_to_the_single_document(new_page_
     parts = sum(1 for g in book.groups if g.id)
     letters = book.all_letters
     # The front matter, the letters' title, each part's title and the appendix's (each
-    # a unit: the least text is one character), each letter, the calendar, the indexes
-    # (each a unit: the least text is one character).
+    # a unit: the least text is one character), each letter, the calendar, the persons,
+    # the glossary, the indexes (each a unit: the least text is one character).
     indexes = len(each.result.book.settings.indexes or ("names", "places", "works"))
-    assert len({k for k, _ in each.result.unit_layouts[profile]}) == 1 + 1 + parts + 1 + len(letters) + 1 + indexes
+    back = 1 + 1 + 1 + indexes
+    assert len({k for k, _ in each.result.unit_layouts[profile]}) == 1 + 1 + parts + 1 + len(letters) + back
     reader = PdfReader(str(single.out / name))
     openings = [reader.get_destination_page_number(reader.named_destinations[letter.id]) for letter in letters]
     assert any(page % 2 == 1 for page in openings), "some letters open on a verso (an odd 0-based index)"

@@ -483,17 +483,15 @@ def epub_documents(
             (x.id, x.number, x.date_as_written, x.date.text, x.place, x.from_names, x.to_names, x.language, x.heading)
             for x in book.all_letters
         ]
-        add("calendar.xhtml", book.settings.label("calendar"), "epub/calendar.xhtml.j2", (*base, rows, own_marks("calendar")))
+        rows_marks = own_marks("calendar", *(f"calendar-{x.id}" for x in book.all_letters))
+        add("calendar.xhtml", book.settings.label("calendar"), "epub/calendar.xhtml.j2", (*base, rows, rows_marks))
     if ctx["persons_entries"]:
-        add("persons.xhtml", book.settings.label("persons"), "epub/persons.xhtml.j2", (*base, own_marks("persons")))
+        ids = [k for e in ctx["persons_entries"] for k in (f"person-{e.id}", f"person-{e.id}-about")]
+        add("persons.xhtml", book.settings.label("persons"), "epub/persons.xhtml.j2", (*base, own_marks("persons", *ids)))
     if ctx["glossary_entries"]:
-        add(
-            "glossary.xhtml",
-            book.settings.label("glossary"),
-            "epub/glossary.xhtml.j2",
-            (*base, own_marks("glossary")),
-            "glossary",
-        )
+        ids = [k for g in ctx["glossary_entries"] for k in (f"gloss-{g.id}", f"gloss-{g.id}-def")]
+        inputs = (*base, own_marks("glossary", *ids))
+        add("glossary.xhtml", book.settings.label("glossary"), "epub/glossary.xhtml.j2", inputs, "glossary")
     if book.settings.sources_list:
         add("sources.xhtml", book.settings.label("sources"), "epub/sources.xhtml.j2", (*base, own_marks("sources")), "")
     if book.settings.notes_epub == "endnotes" and any(x.notes for x in (*book.front, *book.all_letters)):
