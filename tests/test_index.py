@@ -308,3 +308,63 @@ def test_glossary_ids_are_unique_beside_the_registers_and_refs_exist(scholar_cop
     code, err = _check(scholar_copy)
     assert code == 2
     assert "glossary.yaml:1: error M009" in err and "glossary.yaml:2: error X002" in err
+
+
+# --- citation -----------------------------------------------------------------------
+
+
+def test_how_to_cite_names_the_edition_and_a_letters_page(edition) -> None:
+    from tests.textutil import pdf_pages
+
+    labels, dests = _folios(edition.pdf)
+    book = load(MANUSCRIPT)
+    first = book.letters[0]
+    colophon = next(" ".join(p.split()) for p in pdf_pages(edition.pdf) if "How to cite:" in p)
+    assert f"letter 1 ({first.date.text}), p. {labels[dests[first.id]]}, #{first.id};" in colophon
+    assert book.meta.identifier in colophon and "edition 1" in colophon
+    docs = epub_documents(edition.epub)
+    cite = docs["EPUB/colophon.xhtml"].xpath("//*[@class='how-to-cite']")
+    assert f"letter 1 ({first.date.text}), #{first.id};" in "".join(cite[0].itertext())
+
+
+def test_paragraph_numbers_are_the_ids_a_citation_gives(tmp_path: Path) -> None:
+    """With ``print.paragraph_numbers`` each paragraph of a letter prints its id's number
+    beside it; the id is a named destination of the PDF and a fragment of the EPUB."""
+    from publish.starter import new
+    from tests.conftest import build_into
+    from tests.textutil import epub_documents
+
+    book = tmp_path / "book"
+    new(book, "Numbered")
+    with (book / "book.yaml").open("a", encoding="utf-8") as f:
+        f.write("\nprint:\n  paragraph_numbers: true\n")
+    built = build_into(book, tmp_path / "out", ("pdf", "epub"), layout="single")
+    loaded = load(book)
+    letter = loaded.letters[0]
+    garden = next(p for p in letter.blocks if getattr(p, "children", None) and "garden" in plain_text(p))
+    number = garden.id.rsplit("-", 1)[1]
+    assert _left_of(built.pdf, "The garden is under snow") == number
+    _, dests = _folios(built.pdf)
+    assert garden.id in dests
+    docs = epub_documents(built.epub)
+    assert any(root.xpath("//*[@id=$id]", id=garden.id) for root in docs.values())
+
+
+def _left_of(pdf: Path, words: str) -> str:
+    """The text printed in the margin left of the line that begins with ``words``."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        for page in document:
+            text = page.get_textpage()
+            whole = text.get_text_range()
+            if words not in whole:
+                continue
+            searcher = text.search(words)
+            index, _ = searcher.get_next()
+            x0, y0, _, y1 = text.get_charbox(index)
+            return text.get_text_bounded(0, y0 - 1, x0 - 2, y1 + 1).strip()
+    finally:
+        document.close()
+    return ""

@@ -122,6 +122,7 @@ LABELS = {
     "calendar": "Calendar of Letters",
     "persons": "Persons and Organisations",
     "glossary": "Glossary",
+    "how to cite": "How to cite",
 }
 
 #: Contributors named on the title page and the cover after the authors, by role (MARC
@@ -230,6 +231,9 @@ BOOK: dict[str, Field] = {
                 choices=("6x9in", "5.5x8.5in", "a5", "letter"),
             ),
             "letters_new_page": Field("bool", "start each letter on a new page", default=False),
+            "paragraph_numbers": Field(
+                "bool", "print each paragraph's number (its id's, as cited) in the margin of the letters", default=False
+            ),
             "parts_recto": Field("bool", "open each part of the correspondence on a recto (else on a new page)", default=False),
             "margins": _map(
                 "page margins (CSS lengths); unset ones come from the trim size",

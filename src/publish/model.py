@@ -442,6 +442,7 @@ class Settings:
     trim: str = "6x9in"
     page: PageSpec = PageSpec()
     letters_new_page: bool = False
+    paragraph_numbers: bool = False  # each paragraph's number in the margin (print)
     correspondence_title: str = "The Letters"
     parts: str = "none"  # year, decade, correspondent or ranges (see ``part_ranges``)
     part_ranges: tuple[PartRange, ...] = ()

@@ -203,6 +203,7 @@ def _book(root: Path, found: Collector) -> tuple[Metadata | None, Settings | Non
         trim=pr.get("trim", "6x9in"),
         page=_page(pr),
         letters_new_page=pr.get("letters_new_page", False),
+        paragraph_numbers=bool(pr.get("paragraph_numbers", False)),
         correspondence_title=dv.get("correspondence", "The Letters"),
         parts=parts,
         part_ranges=ranges,
