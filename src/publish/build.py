@@ -313,11 +313,15 @@ def _worth_units(book: Book) -> bool:
     (``units.MIN_UNIT_CHARS``), there are units to lay out side by side.  Without them
     the letters are one unit, most of the book, which waits for nothing and which the
     front matter and the appendix wait for: units would add their costs (processes, a
-    second layout of the front matter, stitching) and gain no parallel work."""
+    second layout of the front matter, stitching) and gain no parallel work.  Except
+    when the book has an index: its pages are learnt from a first layout, and in units
+    only the index is laid out again, not the book (the edition: 4.4 s in units, 6.9 s
+    as one document, measured on this machine)."""
+    from .index import indexes
     from .walk import plain_text
     from .writers.units import MIN_UNIT_CHARS
 
-    if sum(1 for g in book.groups if g.id) >= 2:
+    if sum(1 for g in book.groups if g.id) >= 2 or indexes(book):
         return True
     if not book.settings.letters_new_page:
         return False
