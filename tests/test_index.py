@@ -248,6 +248,10 @@ def test_epub_locators_reach_the_tagged_mention_with_its_print_page(which: str, 
             assert a.text.removesuffix("n") == labels[dests[fragment]], a.get("href")
             count += 1
     assert count >= 10
+    sees = [a for name in index_docs for a in docs[name].xpath("//*[@class='ix-see']/*[local-name()='a']")]
+    assert sees
+    for a in sees:  # "Remis, see Reims": a link to the entry's line
+        assert a.getroottree().xpath("//*[@id=$id]", id=a.get("href").removeprefix("#"))[0].get(EPUB_TYPE) == "index-entry"
     nav = docs["nav.xhtml"]
     landmarks = nav.xpath("//*[@id='landmarks']//*[local-name()='a']")
     assert any(a.get(EPUB_TYPE) == "index" for a in landmarks)

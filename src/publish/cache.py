@@ -114,12 +114,14 @@ def _icc() -> str:
 
 def layout_salt(manuscript: Path, styles: tuple[Path, ...], output: Path) -> str:
     """What a layout depends on beyond its HTML: the stylesheets and fonts (by name in
-    the HTML), the manuscript's other files (images), the engines' and our code's versions."""
+    the HTML), the manuscript's other files (images), the engines' and our code's
+    versions, the CMYK profiles."""
     parts = [
         tree_digest(*styles),
         tree_digest(manuscript, exclude=(".md", ".yaml", ".yml"), skip=(output,)),
         tree_digest(PACKAGE, suffixes=(".py", ".dic")),
         _versions(),
+        _icc(),  # (the print profile's output intent)
     ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 

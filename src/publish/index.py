@@ -9,8 +9,8 @@ An index holds the entries of some register kinds (``book.yaml``'s ``indexes``; 
 default names, places, works, each when tagged).  An entry is its register name with
 a locator per mention and sub-entries (``sub=``), printed in its sort form ("Korner,
 David", which is its name unless given); an alias of an entry gets a line of its own
-that refers to it ("A. Mathieu, see Korner, David").  Lines sort by those forms with the Unicode Collation Algorithm (pyuca's DUCET: no language
-tailoring).
+that refers to it ("A. Mathieu, see Korner, David").  Lines sort by those forms with
+the Unicode Collation Algorithm (pyuca's DUCET: no language tailoring).
 
 Locators: the print HTML holds one per mention, in the order the mentions come in the
 print HTML (recorded while it is rendered, see ``render``), which is the order of their
@@ -58,6 +58,7 @@ class Line:
     subs: tuple[Line, ...] = ()
     see: str = ""  # an alias: the name of the entry it refers to
     id: str = ""  # the entry's id ("" for a sub-entry or an alias)
+    target: str = ""  # an alias: the id of the entry it refers to
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ def indexes(book: Book) -> tuple[IndexGroup, ...]:
     for m, item in mentions(book):
         if m.ref not in entries:
             continue
-        label = item.title if item.id in front else str(getattr(item, "number", "") or getattr(item, "heading", ""))
+        label = item.title if item.id in front else (book.settings.appendix_title if item.appendix else str(item.number))
         loc = Locator(f"ix-{m.id}", m.id, m.in_note, item.id in front, item.doc, label)
         by_entry.setdefault(m.ref, {}).setdefault(m.sub, []).append(loc)
     groups = []
@@ -121,7 +122,7 @@ def indexes(book: Book) -> tuple[IndexGroup, ...]:
                 continue
             sub_lines = tuple(Line(s, e.kind, tuple(locs)) for s, locs in sorted(subs.items(), key=lambda x: sort_key(x[0])) if s)
             lines.append((sort_key(e.sort), Line(e.sort, e.kind, tuple(subs.get("", ())), sub_lines, id=e.id)))
-            lines.extend((sort_key(alias), Line(alias, e.kind, see=e.sort)) for alias in e.aliases)
+            lines.extend((sort_key(alias), Line(alias, e.kind, see=e.sort, target=e.id)) for alias in e.aliases)
         if lines:
             groups.append(IndexGroup(gid, title, tuple(line for _, line in sorted(lines, key=lambda x: x[0]))))
     return tuple(groups)

@@ -53,6 +53,24 @@ class UnitJob:
     lead: int = 0  # stub pages before the unit's own (see units.py)
     sentinel: bool = True  # the next unit's sentinel ends the document
     classes: dict[str, str] = field(default_factory=dict)  # learnt by an earlier layout, already set
+    # The build's PUBLISH_* settings (the CMYK profiles' folder, the time bounds): a
+    # worker forked from a process started earlier has that process's environment.
+    env: tuple[tuple[str, str], ...] = field(default_factory=lambda: publish_env())
+
+
+def publish_env() -> tuple[tuple[str, str], ...]:
+    """The PUBLISH_* variables of this process's environment."""
+    import os
+
+    return tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("PUBLISH_")))
+
+
+def _apply_env(env: tuple[tuple[str, str], ...]) -> None:
+    import os
+
+    for key in [k for k in os.environ if k.startswith("PUBLISH_")]:
+        del os.environ[key]
+    os.environ.update(dict(env))
 
 
 @dataclass
@@ -73,8 +91,9 @@ class UnitLayout:
 def lay_out_unit(job: UnitJob) -> UnitLayout:
     """Lay one unit out until its own fixes settle, then write it (in a worker)."""
     from .fetch import BoundedFetcher
-    from .pdf import VARIANTS, _WeasyLog, lay_out
+    from .pdf import VARIANTS, _WeasyLog, engine_findings, lay_out
 
+    _apply_env(job.env)
     found = Collector()
     fetcher = BoundedFetcher(list(job.allowed), job.styles)
     html, learnt, passes = job.html, dict(job.classes), 0
@@ -100,7 +119,8 @@ def lay_out_unit(job: UnitJob) -> UnitLayout:
         handler = _WeasyLog(found, job.styles)
         logger.addHandler(handler)
         try:
-            data = layout.document.write_pdf(pdf_variant=VARIANTS[job.profile])
+            with engine_findings(job.styles):  # (a resource refused at write time: R001, as the single document's)
+                data = layout.document.write_pdf(pdf_variant=VARIANTS[job.profile])
         finally:
             logger.removeHandler(handler)
     return UnitLayout(
