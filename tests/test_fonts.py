@@ -35,6 +35,8 @@ def test_static_faces_set_the_pages_the_variable_fonts_set(tmp_path: Path, monke
     assert main(["new", str(book)]) == 0
     (book / "letters" / "02-ben-1950.md").unlink()
     (book / "emendations.yaml").unlink()
+    with (book / "book.yaml").open("a", encoding="utf-8") as f:  # no back matter: one layout of the letter
+        f.write('\ndivisions:\n  calendar: false\n  persons: false\n  indexes: [{title: "Works", kinds: [work]}]\n')
     letter = book / "letters" / "01-ada-1950.md"
     text = "**The garden** is *under snow* again, ***and I*** have been reading your"
     letter.write_text(letter.read_text().replace("The garden is under snow again, and I have been reading your", text))

@@ -74,9 +74,10 @@ def test_bookmarks_divisions_then_letters(edition) -> None:
     assert "The Letters" in top and "Appendix" in top
     nested = outline[top.index("The Letters") + 1]
     assert isinstance(nested, list) and len(nested) == 11
+    pages = pdf_pages(edition.pdf)
     for item in nested:
         page = reader.get_destination_page_number(item)
-        assert item.title.split(" ", 1)[1].split()[0] in pdf_pages(edition.pdf)[page]
+        assert item.title.split(" ", 1)[1].split()[0] in pages[page]
 
 
 def test_contents_page_numbers_equal_landing_pages(edition) -> None:

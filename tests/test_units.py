@@ -105,18 +105,29 @@ def test_print_profile_in_units_equals_single_document(print_pdfs, single_editio
     assert facts(print_pdfs[0])["output_intents"] == 1
 
 
+def _without_back_matter(manuscript: Path) -> None:
+    """No calendar, register of persons or index (an index of a kind nothing is) in a
+    corpus made from the edition: the glossary stays."""
+    config = manuscript / "book.yaml"
+    back = '\n  calendar: false\n  persons: false\n  indexes: [{title: "Works", kinds: [work]}]\n'
+    text = config.read_text(encoding="utf-8")
+    assert "\ndivisions:\n" in text
+    config.write_text(text.replace("\ndivisions:\n", "\ndivisions:" + back, 1), encoding="utf-8")
+
+
 def test_2x_corpus_in_units_equals_single_document(tmp_path: Path) -> None:
     """A corpus twice the edition, parts by year (the 10x corpus is bench/'s: at 66 s it
     took a fifth of the suite)."""
     from corpus import make
 
     corpus = make(2, tmp_path / "ms")
+    _without_back_matter(corpus)  # (its equality is the edition's test): the parts' units
     units = build_into(corpus, tmp_path / "units", ("pdf",))
     single = build_into(corpus, tmp_path / "single", ("pdf",), layout="single")
+    assert units.result.book.settings.calendar is False and not units.result.book.settings.persons
     layouts = units.result.unit_layouts["digital"]
-    # The front, the letters' title, four parts by year, the appendix, the calendar, the
-    # persons, the glossary, the indexes.
-    assert len({k for k, _ in layouts}) == 11
+    # The front, the letters' title, four parts by year, the appendix, the glossary.
+    assert len({k for k, _ in layouts}) == 8
     assert units.result.pages >= 40
     assert_same(units.pdf, single.pdf)
 
@@ -182,6 +193,7 @@ def new_page_books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
     root = tmp_path_factory.mktemp("new-page")
     manuscript = make(1, root / "ms", new_page=True)
+    _without_back_matter(manuscript)  # (the edition's own test covers it in units)
     built = {}
     saved = units.MIN_UNIT_CHARS
     try:
@@ -206,11 +218,8 @@ def test_letters_on_fresh_pages_are_units_equal_to_the_single_document(new_page_
     parts = sum(1 for g in book.groups if g.id)
     letters = book.all_letters
     # The front matter, the letters' title, each part's title and the appendix's (each
-    # a unit: the least text is one character), each letter, the calendar, the persons,
-    # the glossary, the indexes (each a unit: the least text is one character).
-    indexes = len(each.result.book.settings.indexes or ("names", "places", "works"))
-    back = 1 + 1 + 1 + indexes
-    assert len({k for k, _ in each.result.unit_layouts[profile]}) == 1 + 1 + parts + 1 + len(letters) + back
+    # a unit: the least text is one character), each letter, the glossary.
+    assert len({k for k, _ in each.result.unit_layouts[profile]}) == 1 + 1 + parts + 1 + len(letters) + 1
     reader = PdfReader(str(single.out / name))
     openings = [reader.get_destination_page_number(reader.named_destinations[letter.id]) for letter in letters]
     assert any(page % 2 == 1 for page in openings), "some letters open on a verso (an odd 0-based index)"
