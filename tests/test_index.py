@@ -252,6 +252,11 @@ def test_epub_locators_reach_the_tagged_mention_with_its_print_page(which: str, 
     assert sees
     for a in sees:  # "Remis, see Reims": a link to the entry's line
         assert a.getroottree().xpath("//*[@id=$id]", id=a.get("href").removeprefix("#"))[0].get(EPUB_TYPE) == "index-entry"
+    related = [a for name in index_docs for a in docs[name].xpath("//*[@class='ix-see-also']/*[local-name()='a']")]
+    assert related
+    for a in related:  # "see also Clairvaux": a link to its line, in whichever index lists it
+        doc, _, fragment = a.get("href").partition("#")
+        assert docs[doc].xpath("//*[@id=$id]", id=fragment)[0].get(EPUB_TYPE) == "index-entry"
     nav = docs["nav.xhtml"]
     landmarks = nav.xpath("//*[@id='landmarks']//*[local-name()='a']")
     assert any(a.get(EPUB_TYPE) == "index" for a in landmarks)
@@ -302,6 +307,15 @@ def test_the_register_of_persons_is_printed_with_dates_and_notes(edition) -> Non
     assert "Bucholz, Mathieu (1922–1944) Member of Barta" in persons
     glossary = next(p for p in pages if p.startswith("Glossary"))
     assert "PCI Parti Communiste Internationaliste" in glossary
+
+
+def test_see_also_names_entries_of_the_registers(scholar_copy: Path) -> None:
+    persons = scholar_copy / "persons.yaml"
+    line = _edit(persons, "  see_also: [clairvaux]", "  see_also: [clairvaux, citeaux]")
+    code, err = _check(scholar_copy)
+    assert code == 2
+    assert "persons.yaml:" in err and "error X002" in err and "`citeaux`" in err
+    assert line > 1
 
 
 def test_glossary_ids_are_unique_beside_the_registers_and_refs_exist(scholar_copy: Path) -> None:

@@ -59,6 +59,7 @@ class Line:
     see: str = ""  # an alias: the name of the entry it refers to
     id: str = ""  # the entry's id ("" for a sub-entry or an alias)
     target: str = ""  # an alias: the id of the entry it refers to
+    also: tuple[tuple[str, str, str], ...] = ()  # see also: (name, index id, entry id; "" ids if not indexed)
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,22 @@ def indexes(book: Book) -> tuple[IndexGroup, ...]:
             lines.extend((sort_key(alias), Line(alias, e.kind, see=e.sort, target=e.id)) for alias in e.aliases)
         if lines:
             groups.append(IndexGroup(gid, title, tuple(line for _, line in sorted(lines, key=lambda x: x[0]))))
-    return tuple(groups)
+    return tuple(_see_also(groups, entries))
+
+
+def _see_also(groups: list[IndexGroup], entries: dict) -> list[IndexGroup]:
+    """Each entry's "see also": the related entries' names, with the index that lists
+    each (a link), or none when it is in no index (nothing tagged for it)."""
+    where = {line.id: g.id for g in groups for line in g.lines if line.id}
+
+    def also(line: Line) -> Line:
+        if not line.id or not entries[line.id].see_also:
+            return line
+        related = [entries[x] for x in entries[line.id].see_also if x in entries]
+        refs = tuple((e.sort, where.get(e.id, ""), e.id if e.id in where else "") for e in related)
+        return Line(line.term, line.kind, line.locators, line.subs, line.see, line.id, line.target, refs)
+
+    return [IndexGroup(g.id, g.title, tuple(also(line) for line in g.lines)) for g in groups]
 
 
 def _configured(book: Book) -> tuple[tuple[str, str, tuple[str, ...]], ...]:

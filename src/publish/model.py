@@ -396,6 +396,7 @@ class Entry:
     gnd: str = ""
     geonames: str = ""
     aliases: tuple[str, ...] = ()
+    see_also: tuple[str, ...] = ()  # ids of related entries
 
 
 @dataclass(frozen=True)

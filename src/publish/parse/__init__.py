@@ -316,8 +316,17 @@ def _registers(root: Path, found: Collector) -> tuple[Entry, ...]:
                     p["gnd"],
                     p["geonames"],
                     tuple(a for a in p["aliases"] if a),
+                    tuple(x for x in p["see_also"] if x),
                 )
             )
+    for e in out:  # (ids of every register: checked once all are read)
+        for other in e.see_also:
+            if other not in seen:
+                found.error(
+                    Code.TAG_UNKNOWN,
+                    e.loc,
+                    f"`see_also` of `{e.id}` names `{other}`, which is not the id of an entry of {', '.join(REGISTERS)}",
+                )
     return tuple(out)
 
 
