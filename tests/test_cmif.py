@@ -184,8 +184,7 @@ def test_scholar_range_bounds_are_the_letter_date_bounds(scholar_book: Book) -> 
     root = tree(scholar_book)
     letter = next(x for x in scholar_book.all_letters if x.date.edtf == "1130/1134")
     date = sent_date(root, str(letter.number))
-    assert letter.date.earliest and letter.date.latest
-    assert (date["notBefore"], date["notAfter"]) == (letter.date.earliest.isoformat(), letter.date.latest.isoformat())
+    assert (date["notBefore"], date["notAfter"]) == ("1130-01-01", "1134-12-31")
 
 
 def test_scholar_qualified_date_keeps_its_printed_form(scholar_book: Book) -> None:
@@ -282,8 +281,7 @@ def test_appendix_letter_keyed_by_id(scholar_book: Book) -> None:
 def test_deterministic(which: str, request: pytest.FixtureRequest) -> None:
     book = request.getfixturevalue(which)
     first = cmif_xml(book, CREATED)
-    assert cmif_xml(book, CREATED) == first
-    assert cmif_xml(load(Path(book.root)), CREATED) == first  # a fresh load, too
+    assert cmif_xml(load(Path(book.root)), CREATED) == first  # a fresh load gives the same bytes
     assert first.startswith(b"<?xml version='1.0' encoding='UTF-8'?>\n")
     assert b"\n    <fileDesc>\n" in first  # pretty-printed
 

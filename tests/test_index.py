@@ -126,6 +126,47 @@ def test_a_tag_with_a_wrong_attribute_or_kind_is_an_error(scholar_copy: Path) ->
     assert f"letters/01-odo-1126.md:{second}: error M016" in err and "`reims` is a place" in err
 
 
+def test_a_tag_the_plugin_could_not_read_is_an_error_not_text(scholar_copy: Path) -> None:
+    letter = scholar_copy / "letters" / "01-odo-1126.md"
+    first = _edit(letter, "[Reims]{ref=reims} that", "[Reims] {ref=reims} that")
+    second = _edit(letter, "Given at [Reims]{ref=reims}", "Given at [Reims]{ref=}")
+    code, err = _check(scholar_copy)
+    assert code == 2
+    assert f"letters/01-odo-1126.md:{first}: error M016" in err and f"letters/01-odo-1126.md:{second}: error M016" in err
+
+
+def test_a_kind_in_two_indexes_is_an_error(scholar_copy: Path) -> None:
+    config = scholar_copy / "book.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert "\ndivisions:\n" in text
+    two = '\ndivisions:\n  indexes: [{title: "Names", kinds: [person]}, {title: "Others", kinds: [person, place]}]\n'
+    config.write_text(text.replace("\ndivisions:\n", two, 1), encoding="utf-8")
+    code, err = _check(scholar_copy)
+    assert code == 2 and "error M004" in err and "kind `person` is already in index `Names`" in err
+
+
+def test_a_mention_in_an_endnote_is_located_where_the_notes_are(scholar_copy: Path) -> None:
+    """With endnotes, a note's mention is on an arabic folio at the back, even for a note
+    of the front matter, and in the EPUB in the notes' document."""
+    from publish.index import indexes
+
+    config = scholar_copy / "book.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert "  print: footnotes" in text and "  epub: footnotes" in text
+    config.write_text(text.replace("  print: footnotes", "  print: endnotes").replace("  epub: footnotes", "  epub: endnotes"))
+    intro = scholar_copy / "front" / "01-introduction.md"
+    _edit(intro, 'title: "Introduction"\n', 'title: "Introduction"\nnotes: {last: editors}\n')
+    with intro.open("a", encoding="utf-8") as f:
+        f.write("\nA last word on [Reims]{ref=reims}.[^last]\n\n[^last]: Odo taught at [Reims]{ref=reims}.\n")
+    book = load(scholar_copy)
+    reims = next(line for g in indexes(book) for line in g.lines if line.id == "reims")
+    in_note = [loc for loc in reims.locators if loc.in_note and loc.mention.startswith("introduction-")]
+    in_text = [loc for loc in reims.locators if not loc.in_note and loc.mention.startswith("introduction-")]
+    assert in_note and in_text
+    assert all(not loc.roman and loc.doc == "notes.xhtml" for loc in in_note)
+    assert all(loc.roman and loc.doc == "introduction.xhtml" for loc in in_text)
+
+
 def test_an_id_used_in_two_registers_is_an_error(scholar_copy: Path) -> None:
     with (scholar_copy / "places.yaml").open("a", encoding="utf-8") as f:
         f.write('- id: odo\n  name: "Odo\'s house"\n')
@@ -311,11 +352,11 @@ def test_the_register_of_persons_is_printed_with_dates_and_notes(edition) -> Non
 
 def test_see_also_names_entries_of_the_registers(scholar_copy: Path) -> None:
     persons = scholar_copy / "persons.yaml"
-    line = _edit(persons, "  see_also: [clairvaux]", "  see_also: [clairvaux, citeaux]")
+    _edit(persons, "  see_also: [clairvaux]", "  see_also: [clairvaux, citeaux]")
+    entry = persons.read_text(encoding="utf-8").split("\n").index("- id: bernard") + 1
     code, err = _check(scholar_copy)
     assert code == 2
-    assert "persons.yaml:" in err and "error X002" in err and "`citeaux`" in err
-    assert line > 1
+    assert f"persons.yaml:{entry}: error X002" in err and "`citeaux`" in err
 
 
 def test_glossary_ids_are_unique_beside_the_registers_and_refs_exist(scholar_copy: Path) -> None:

@@ -59,7 +59,11 @@ def _entry(file: str, kinds: tuple[str, ...]) -> Field:
     return _map(
         f"an entry of {file}",
         {
-            "id": Field("name", "id that the text's tags (`[name]{ref=<id>}`) and letters' `from`/`to` name", required=True),
+            "id": Field(
+                "name",
+                "id that the text's tags name (`[name]{ref=<id>}`), and for persons and organisations letters' `from`/`to`",
+                required=True,
+            ),
             "name": Field("text", "name as printed", required=True),
             "sort": Field("str", "sort form of the name, as the index sorts it (default: the name)", default=""),
             "kind": Field("choice", " or ".join(kinds), default=kinds[0], choices=kinds),

@@ -29,7 +29,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .diagnostics import Code, Diagnostic, Severity
-from .model import Book, Entry, GlossEntry, Loc, Mention, Text
+from .model import Book, Entry, GlossEntry, Loc, Mention
+from .transforms.xrefs import ENDNOTES_DOC
 from .walk import inline_nodes, paragraphs, plain_text
 
 #: The default indexes: id, title label key, the kinds each holds.
@@ -59,7 +60,7 @@ class Line:
     see: str = ""  # an alias: the name of the entry it refers to
     id: str = ""  # the entry's id ("" for a sub-entry or an alias)
     target: str = ""  # an alias: the id of the entry it refers to
-    also: tuple[tuple[str, str, str], ...] = ()  # see also: (name, index id, entry id; "" ids if not indexed)
+    also: tuple[tuple[str, str, str, str], ...] = ()  # see also: (name, index id, entry id, kind; "" ids if not indexed)
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,11 @@ def indexes(book: Book) -> tuple[IndexGroup, ...]:
         if m.ref not in entries:
             continue
         label = item.title if item.id in front else (book.settings.appendix_title if item.appendix else str(item.number))
-        loc = Locator(f"ix-{m.id}", m.id, m.in_note, item.id in front, item.doc, label)
+        # A note's mention is where the note is: with endnotes, at the back (arabic
+        # folios in print; the notes' document in the EPUB).
+        roman = item.id in front and not (m.in_note and book.settings.notes_print == "endnotes")
+        doc = ENDNOTES_DOC if m.in_note and book.settings.notes_epub == "endnotes" else item.doc
+        loc = Locator(f"ix-loc-{m.id}", m.id, m.in_note, roman, doc, label)
         by_entry.setdefault(m.ref, {}).setdefault(m.sub, []).append(loc)
     groups = []
     for gid, title, kinds in _configured(book):
@@ -137,8 +142,8 @@ def _see_also(groups: list[IndexGroup], entries: dict) -> list[IndexGroup]:
     def also(line: Line) -> Line:
         if not line.id or not entries[line.id].see_also:
             return line
-        related = [entries[x] for x in entries[line.id].see_also if x in entries]
-        refs = tuple((e.sort, where.get(e.id, ""), e.id if e.id in where else "") for e in related)
+        related = [entries[x] for x in entries[line.id].see_also if x in entries and x != line.id]
+        refs = tuple((e.sort, where.get(e.id, ""), e.id if e.id in where else "", e.kind) for e in related)
         return Line(line.term, line.kind, line.locators, line.subs, line.see, line.id, line.target, refs)
 
     return [IndexGroup(g.id, g.title, tuple(also(line) for line in g.lines)) for g in groups]
@@ -241,13 +246,16 @@ def untagged(book: Book) -> list[Diagnostic]:
         return []
     pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?!\w)")
 
-    def blank(node: object) -> object:  # a tag's words do not count
-        return Text(re.sub(r"[^\n]", " ", plain_text(node))) if isinstance(node, Mention) else node
+    def blank(node: object) -> str:  # a tag's words do not count, at any depth
+        if isinstance(node, Mention):
+            return re.sub(r"[^\n]", " ", plain_text(node))
+        children = getattr(node, "children", None)
+        return "".join(blank(c) for c in children) if children is not None else plain_text(node)
 
     out = []
     for item in (*book.front, *book.all_letters):
         for p in paragraphs((*item.blocks, *(b for n in item.notes for b in n.blocks))):
-            text = "".join(plain_text(blank(c)) for c in p.children)
+            text = "".join(blank(c) for c in p.children)
             for m in pattern.finditer(text):
                 loc = Loc(p.loc.path, p.loc.line + text.count("\n", 0, m.start()))
                 out.append(

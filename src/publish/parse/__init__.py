@@ -214,7 +214,7 @@ def _book(root: Path, found: Collector) -> tuple[Metadata | None, Settings | Non
         labels=tuple(sorted({**config.LABELS, **(d["labels"] or {})}.items())),
         sources_list=sources_list == "list" or (sources_list == "auto" and len(meta.sources) > 5),
         lint_closing=bool((d["lint"] or {}).get("closing", False)),
-        indexes=tuple((i["title"], tuple(i["kinds"])) for i in dv.get("indexes") or () if i and i["title"] and i["kinds"]),
+        indexes=_indexes(dv.get("indexes") or (), lines, found),
         calendar=bool(dv.get("calendar", True)),
         persons=bool(dv.get("persons", True)),
     )
@@ -284,6 +284,26 @@ def _parts(value: Any, lines: dict, lang: str, found: Collector) -> tuple[str, t
     return "ranges", tuple(ranges)
 
 
+def _indexes(given: Any, lines: dict, found: Collector) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``divisions.indexes``: (title, kinds) each; a kind in two indexes, or an index of
+    no kind, is an error (an entry would be printed twice, or nowhere)."""
+    out, seen = [], {}
+    for i, item in enumerate(given):
+        if not item or not item["title"]:
+            continue
+        where = Loc("book.yaml", lines.get(("divisions", "indexes", i), 0))
+        if not item["kinds"]:
+            found.error(Code.BAD_VALUE, where, f"index `{item['title']}` lists no kinds: give `kinds: [person, ...]`")
+        for kind in item["kinds"]:
+            if kind in seen:
+                found.error(
+                    Code.BAD_VALUE, where, f"kind `{kind}` is already in index `{seen[kind]}`: an entry is printed in one index"
+                )
+            seen[kind] = item["title"]
+        out.append((item["title"], tuple(item["kinds"])))
+    return tuple(out)
+
+
 def _registers(root: Path, found: Collector) -> tuple[Entry, ...]:
     """The registers beside ``book.yaml`` (``persons.yaml``, ``places.yaml``,
     ``works.yaml``; each optional), their entries in file order.  An id is unique across
@@ -321,7 +341,9 @@ def _registers(root: Path, found: Collector) -> tuple[Entry, ...]:
             )
     for e in out:  # (ids of every register: checked once all are read)
         for other in e.see_also:
-            if other not in seen:
+            if other == e.id:
+                found.error(Code.BAD_VALUE, e.loc, f"`see_also` of `{e.id}` names the entry itself; name related entries")
+            elif other not in seen:
                 found.error(
                     Code.TAG_UNKNOWN,
                     e.loc,

@@ -60,6 +60,9 @@ from .source import KeyPath, YamlSyntaxError, load_yaml
 
 CONTAINERS = tuple(p for p in LETTER_PARTS if p != "body")
 _UNDEFINED_CALL = re.compile(r"\[\^([^\]\s]+)\]")
+#: What is left of a tag the attrs plugin did not read (a space before the braces, an
+#: empty id, a line break between the parts): it would print as text.
+_BROKEN_TAG = re.compile(r"\]\s*\{[^}]*\b(?:ref|sub)\s*=|^\s*\{[^}]*\bref\s*=|\{\s*ref\s*=\s*\}")
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 _FENCE = re.compile(r"^:{3,}\s*(\S*)")
 
@@ -549,6 +552,13 @@ class _Walker:
             here = Loc(loc.path, line)
             t = tok.type
             if t == "text":
+                if _BROKEN_TAG.search(tok.content):
+                    self.found.error(
+                        Code.BAD_ATTRIBUTE,
+                        here,
+                        "a tag is written `[words]{ref=<id>}`, the braces right after the bracket, with an id "
+                        f'(and `sub="..."` not empty); this one would print as it stands: {tok.content.strip()[:60]}',
+                    )
                 for m in _UNDEFINED_CALL.finditer(tok.content):
                     self.found.error(
                         Code.NOTE_UNDEFINED,

@@ -461,7 +461,15 @@ def epub_documents(
         "titlepage",
         toc=False,
     )
-    add("colophon.xhtml", "Colophon", "epub/colophon.xhtml.j2", (*base, book.revision, own_marks("colophon")), "", toc=False)
+    first = [(x.id, x.number, x.date.text) for x in book.letters[:1]]  # (how to cite a letter: the first)
+    add(
+        "colophon.xhtml",
+        "Colophon",
+        "epub/colophon.xhtml.j2",
+        (*base, book.revision, first, own_marks("colophon")),
+        "",
+        toc=False,
+    )
     headings = [
         (x.id, getattr(x, "heading", ""), getattr(x, "title", ""), getattr(x, "date", None))
         for x in (*book.front, *book.all_letters)
@@ -486,10 +494,10 @@ def epub_documents(
         rows_marks = own_marks("calendar", *(f"calendar-{x.id}" for x in book.all_letters))
         add("calendar.xhtml", book.settings.label("calendar"), "epub/calendar.xhtml.j2", (*base, rows, rows_marks))
     if ctx["persons_entries"]:
-        ids = [k for e in ctx["persons_entries"] for k in (f"person-{e.id}", f"person-{e.id}-about")]
+        ids = [k for e in ctx["persons_entries"] for k in (f"person-{e.id}", f"person-{e.id}.about")]
         add("persons.xhtml", book.settings.label("persons"), "epub/persons.xhtml.j2", (*base, own_marks("persons", *ids)))
     if ctx["glossary_entries"]:
-        ids = [k for g in ctx["glossary_entries"] for k in (f"gloss-{g.id}", f"gloss-{g.id}-def")]
+        ids = [k for g in ctx["glossary_entries"] for k in (f"gloss-{g.id}", f"gloss-{g.id}.def")]
         inputs = (*base, own_marks("glossary", *ids))
         add("glossary.xhtml", book.settings.label("glossary"), "epub/glossary.xhtml.j2", inputs, "glossary")
     if book.settings.sources_list:

@@ -82,8 +82,8 @@ def _places(book: Book) -> tuple[dict[str, str], dict[str, Paragraph]]:
         docs["calendar"] = "calendar.xhtml"
         docs.update({f"calendar-{x.id}": "calendar.xhtml" for x in book.all_letters})
     docs.update({"persons": "persons.xhtml", "glossary": "glossary.xhtml"})
-    docs.update({k: "persons.xhtml" for e in persons(book) for k in (f"person-{e.id}", f"person-{e.id}-about")})
-    docs.update({k: "glossary.xhtml" for g in glossary(book) for k in (f"gloss-{g.id}", f"gloss-{g.id}-def")})
+    docs.update({k: "persons.xhtml" for e in persons(book) for k in (f"person-{e.id}", f"person-{e.id}.about")})
+    docs.update({k: "glossary.xhtml" for g in glossary(book) for k in (f"gloss-{g.id}", f"gloss-{g.id}.def")})
     for group in indexes(book):
         docs[group.id] = f"{group.id}.xhtml"
         docs.update({f"ix-entry-{line.id}": f"{group.id}.xhtml" for line in group.lines if line.id})
