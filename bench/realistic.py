@@ -5,7 +5,9 @@ each with a headnote, the English translation, then its Latin original (about a 
 the text); paragraphs of up to a page and a half; about 0.7 notes a page, most short,
 some of a page, and some paragraphs with ten or more calls; verse in some letters;
 uncertain, approximate and interval dates (EDTF) and a few undated letters; senders and
-recipients in persons.yaml; more than five sources, so a numbered list at the back.  The
+recipients in persons.yaml, places in places.yaml, tagged in each letter's dateline,
+salutation and signature (an index of names and one of places, from some hundreds of
+mentions); more than five sources, so a numbered list at the back.  The
 words come from fixed English and Latin word lists (2 to 14 letters, so lines hyphenate)
 by a seeded random.Random: the same pages and seed give the same files, byte for byte.
 With parts, the correspondence is divided by year, each part opening on a recto (as in
@@ -74,6 +76,7 @@ def make(pages: int, out: Path, parts: bool = False, seed: int = 1) -> Path:
     ]
     homes = dict(zip([p["id"] for p in people], PLACES, strict=True))
     _dump(out / "persons.yaml", people)
+    _dump(out / "places.yaml", [dict(id=place.lower(), name=place) for place in PLACES])
     _dump(out / "book.yaml", _book(rng, parts))
     intro = "\n\n".join(_text(rng, EN_SHORT, EN_WORDS, rng.randint(600, 1400)) for _ in range(4))
     (out / "front" / "01-introduction.md").write_text(
@@ -182,19 +185,26 @@ def _letter(
             f"{{numbers=5}}\n::: verse\n{verse}\n:::" if rng.random() < 0.5 else f"::: verse\n{verse}\n:::",
         )
         latin.insert(rng.randint(0, len(latin)), f"::: verse\n{_verse(rng, LA_SHORT, LA_WORDS)}\n:::")
-    dateline = f"Given at {place}, {as_written}." if as_written else f"Given at {place}."
+    # Tags for the indexes (the words printed do not change): the dateline's place, the
+    # salutation's names, the signature.
+    where = f"[{place}]{{ref={place.lower()}}}"
+    dateline = f"Given at {where}, {as_written}." if as_written else f"Given at {where}."
     parts = [
         f"---\n{yaml.safe_dump(header, sort_keys=False, allow_unicode=True, width=1000)}---",
         "::: headnote\n" + "\n\n".join(head) + "\n:::",
         f"::: dateline\n{dateline}\n:::",
-        f"::: salutation\n{recipient['name']}, greeting from {sender['name']}.\n:::",
+        f"::: salutation\n{_tag(recipient)}, greeting from {_tag(sender)}.\n:::",
         *english,
         "::: valediction\nFarewell, and greet all our friends.\n:::",
-        f"::: signature\n{sender['name']}\n:::",
+        f"::: signature\n{_tag(sender)}\n:::",
         "{lang=la}\n:::: original\n" + f"::: salutation\n{recipient['name']} salutem.\n:::\n\n" + "\n\n".join(latin) + "\n::::",
         "\n".join(f"[^n{i}]: {t}" for i, t in enumerate(notes[:label], 1)),
     ]
     return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def _tag(person: dict) -> str:
+    return f"[{person['name']}]{{ref={person['id']}}}"
 
 
 def _date(rng: random.Random, day: datetime.date) -> tuple[str, str]:

@@ -44,3 +44,19 @@ def test_at_most_two_hyphenated_lines_in_a_row(realistic) -> None:
     from publish.checks.pdf import longest_hyphen_run
 
     assert longest_hyphen_run(realistic.pdf) <= 2
+
+
+def test_every_index_locator_prints_its_mentions_page(realistic) -> None:
+    """The indexes of names and places (a few hundred mentions, laid out in units): each
+    printed locator is the folio of the page its mention is on."""
+    from publish.index import indexes, mentions
+
+    from .test_index import MENTION, _folios, _links
+
+    book = realistic.result.book
+    assert {g.id for g in indexes(book)} == {"index-names", "index-places"}
+    said = {m.id for m, _ in mentions(book)}
+    labels, dests = _folios(realistic.pdf)
+    printed = {(text, dest) for _, text, dest in _links(realistic.pdf) if MENTION.match(dest) and dest in said}
+    assert len(printed) >= 30
+    assert all(text == labels[dests[dest]] for text, dest in printed)
