@@ -94,6 +94,24 @@ def glossary(book: Book) -> list[GlossEntry]:
     return sorted(book.glossary, key=lambda g: sort_key(g.term))
 
 
+def back_matter_places(book: Book) -> dict[str, str]:
+    """Every id of the back matter a print page can begin at (the calendar and its rows,
+    the register of persons and the glossary and their lines, each index and its
+    entries) -> the EPUB document that holds it: where ``transforms.pages`` puts a page's
+    marker, and what ``render.epub_documents`` keys each document's markers by."""
+    places: dict[str, str] = {}
+    if book.settings.calendar:
+        places["calendar"] = "calendar.xhtml"
+        places.update({f"calendar-{x.id}": "calendar.xhtml" for x in book.all_letters})
+    places.update({"persons": "persons.xhtml", "glossary": "glossary.xhtml"})
+    places.update({k: "persons.xhtml" for e in persons(book) for k in (f"person-{e.id}", f"person-{e.id}.about")})
+    places.update({k: "glossary.xhtml" for g in glossary(book) for k in (f"gloss-{g.id}", f"gloss-{g.id}.def")})
+    for group in indexes(book):
+        places[group.id] = f"{group.id}.xhtml"
+        places.update({f"ix-entry-{line.id}": f"{group.id}.xhtml" for line in group.lines if line.id})
+    return places
+
+
 def mentions(book: Book) -> list[tuple[Mention, object]]:
     """Every mention of the book with the division or letter holding it, text then notes."""
     out = []

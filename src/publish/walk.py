@@ -19,7 +19,7 @@ def inline_nodes(blocks: Iterable[Any]) -> Iterator[Any]:
     """Every inline node under ``blocks``, depth first, in reading order."""
     for block in blocks:
         if isinstance(block, Paragraph):
-            yield from _walk_inlines(block.children)
+            yield from walk_inlines(block.children)
         elif isinstance(block, ListBlock):
             for item in block.items:
                 yield from inline_nodes(item)
@@ -27,11 +27,12 @@ def inline_nodes(blocks: Iterable[Any]) -> Iterator[Any]:
             yield from inline_nodes(block.blocks)
 
 
-def _walk_inlines(nodes: Iterable[Any]) -> Iterator[Any]:
+def walk_inlines(nodes: Iterable[Any]) -> Iterator[Any]:
+    """Every inline node of ``nodes`` and under them, depth first, in reading order."""
     for node in nodes:
         yield node
         if isinstance(node, CONTAINERS):
-            yield from _walk_inlines(node.children)
+            yield from walk_inlines(node.children)
 
 
 def insert_at(children: tuple[Any, ...], offset: int, node: Any) -> tuple[Any, ...]:

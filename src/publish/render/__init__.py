@@ -24,9 +24,9 @@ from jinja2.utils import Namespace
 from ..dates import join_names, long_date
 from ..diagnostics import Code, Collector, ManuscriptError
 from ..languages import right_to_left
-from ..model import Book, LineBreak, Loc, NoteRef, Paragraph
+from ..model import Book, LineBreak, Loc, NoteRef
 from ..transforms.xrefs import ENDNOTES_DOC
-from ..walk import all_blocks, inline_nodes
+from ..walk import all_blocks, inline_nodes, walk_inlines
 
 
 @dataclass(frozen=True)
@@ -334,7 +334,7 @@ def _mention_links(people: Any, terms: Any) -> Any:
     listed = {e.id for e in people}
 
     def href(mention: Any) -> str:
-        if any(isinstance(n, (NoteRef, CrossRef)) for n in inline_nodes([Paragraph(mention.children, mention.loc)])):
+        if any(isinstance(n, (NoteRef, CrossRef)) for n in walk_inlines(mention.children)):
             return ""
         if mention.ref in glossed:
             return f"glossary.xhtml#gloss-{glossed[mention.ref]}"
@@ -428,6 +428,13 @@ def epub_documents(
     def own_marks(*ids: str) -> list[tuple[str, list[str]]]:
         return sorted((k, v) for k, v in marks.items() if k in ids)
 
+    from ..index import back_matter_places
+
+    places = back_matter_places(book)
+
+    def doc_marks(doc: str) -> list[tuple[str, list[str]]]:  # (the back matter's documents)
+        return own_marks(*(k for k, d in places.items() if d == doc))
+
     def item_marks(x: Any) -> list[tuple[str, list[str]]]:
         ids = {x.id, *(b.id for b in all_blocks(x.blocks))}
         return own_marks(*ids, *(n.id for n in x.notes), *(f"emendation-{i}" for i in range(1, len(book.emendations) + 1)))
@@ -491,14 +498,16 @@ def epub_documents(
             (x.id, x.number, x.date_as_written, x.date.text, x.place, x.from_names, x.to_names, x.language, x.heading)
             for x in book.all_letters
         ]
-        rows_marks = own_marks("calendar", *(f"calendar-{x.id}" for x in book.all_letters))
-        add("calendar.xhtml", book.settings.label("calendar"), "epub/calendar.xhtml.j2", (*base, rows, rows_marks))
+        add(
+            "calendar.xhtml",
+            book.settings.label("calendar"),
+            "epub/calendar.xhtml.j2",
+            (*base, rows, doc_marks("calendar.xhtml")),
+        )
     if ctx["persons_entries"]:
-        ids = [k for e in ctx["persons_entries"] for k in (f"person-{e.id}", f"person-{e.id}.about")]
-        add("persons.xhtml", book.settings.label("persons"), "epub/persons.xhtml.j2", (*base, own_marks("persons", *ids)))
+        add("persons.xhtml", book.settings.label("persons"), "epub/persons.xhtml.j2", (*base, doc_marks("persons.xhtml")))
     if ctx["glossary_entries"]:
-        ids = [k for g in ctx["glossary_entries"] for k in (f"gloss-{g.id}", f"gloss-{g.id}.def")]
-        inputs = (*base, own_marks("glossary", *ids))
+        inputs = (*base, doc_marks("glossary.xhtml"))
         add("glossary.xhtml", book.settings.label("glossary"), "epub/glossary.xhtml.j2", inputs, "glossary")
     if book.settings.sources_list:
         add("sources.xhtml", book.settings.label("sources"), "epub/sources.xhtml.j2", (*base, own_marks("sources")), "")
@@ -509,12 +518,11 @@ def epub_documents(
 
     for i, group in enumerate(ctx["index_groups"]):
         shown = [[(loc.mention, label, sep) for loc, label, sep in epub_locators(line, locations)] for line in all_lines([group])]
-        entries = (f"ix-entry-{line.id}" for line in group.lines if line.id)
         add(
             f"{group.id}.xhtml",
             group.title,
             "epub/index.xhtml.j2",
-            (*base, group, shown, own_marks(group.id, *entries)),
+            (*base, group, shown, doc_marks(f"{group.id}.xhtml")),
             "index" if i == 0 else "",
             group=group,
             epub_locators=lambda line: epub_locators(line, locations),

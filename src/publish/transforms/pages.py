@@ -76,17 +76,9 @@ def _places(book: Book) -> tuple[dict[str, str], dict[str, Paragraph]]:
             docs[block.id] = item.doc
         for p in paragraphs(item.blocks):
             found[p.id] = p
-    from ..index import glossary, indexes, persons
+    from ..index import back_matter_places
 
-    if book.settings.calendar:
-        docs["calendar"] = "calendar.xhtml"
-        docs.update({f"calendar-{x.id}": "calendar.xhtml" for x in book.all_letters})
-    docs.update({"persons": "persons.xhtml", "glossary": "glossary.xhtml"})
-    docs.update({k: "persons.xhtml" for e in persons(book) for k in (f"person-{e.id}", f"person-{e.id}.about")})
-    docs.update({k: "glossary.xhtml" for g in glossary(book) for k in (f"gloss-{g.id}", f"gloss-{g.id}.def")})
-    for group in indexes(book):
-        docs[group.id] = f"{group.id}.xhtml"
-        docs.update({f"ix-entry-{line.id}": f"{group.id}.xhtml" for line in group.lines if line.id})
+    docs.update(back_matter_places(book))
     holder = next((d.doc for d in book.front if d.appends == "emendations"), "")
     for i in range(1, len(book.emendations) + 1):
         docs[f"emendation-{i}"] = holder
