@@ -471,6 +471,32 @@ def test_a_template_that_would_run_for_ever_or_fill_memory_is_stopped(
     assert "T001" in err and "titlepage.xhtml.j2:1" in err and "too costly" in err and "Traceback" not in err
 
 
+def test_a_template_stopped_while_jinja_handles_the_stop_is_still_found_at_its_line(
+    book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """The time bound's timer repeats (limits.alarm); a repeat that lands while Jinja is
+    still rewriting the first stop's traceback (slow here on purpose, as under load in
+    CI) must not hide the template's line."""
+    import time
+
+    import jinja2.debug
+
+    rewrite = jinja2.debug.rewrite_traceback_stack
+
+    def slow(*args: object, **kwargs: object) -> BaseException:
+        time.sleep(0.35)
+        return rewrite(*args, **kwargs)
+
+    monkeypatch.setattr(jinja2.debug, "rewrite_traceback_stack", slow)
+    monkeypatch.setenv("PUBLISH_TEMPLATE_SECONDS", "1")
+    page = book / "templates" / "epub" / "titlepage.xhtml.j2"
+    page.parent.mkdir(parents=True)
+    page.write_text("{% for i in range(99999) %}{% for j in range(99999) %}x{% endfor %}{% endfor %}\n")
+    assert main(["build", str(book), "-o", str(tmp_path / "out"), "--format", "epub"]) == 2
+    err = capsys.readouterr().err
+    assert "titlepage.xhtml.j2:1: error T001" in err and "Traceback" not in err
+
+
 def test_a_hostile_git_repository_gives_no_revision_and_no_hang(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A repository the manuscript made unreadable (a pipe for HEAD, a HEAD that points
     at itself): no revision, within seconds, and no exception."""

@@ -268,7 +268,12 @@ def render_template(env: jinja2.Environment, name: str, **ctx: Any) -> str:
         ):
             return env.get_template(name).render(**ctx)
     except TemplateTooCostly as exc:
-        line = _template_line(exc, env)
+        # The timer repeats (limits.alarm): a repeat may land while Jinja is still
+        # handling the first, outside the template's frames; the first says where.
+        first: BaseException = exc
+        while isinstance(first.__context__, TemplateTooCostly):
+            first = first.__context__
+        line = _template_line(first, env)
         raise ManuscriptError([_finding(line[0] or name, line[1], f"the template is too costly: {exc}")]) from exc
     except jinja2.TemplateSyntaxError as exc:
         raise ManuscriptError([_finding(exc.filename or name, exc.lineno, f"template syntax error: {exc.message}")]) from exc
@@ -289,12 +294,17 @@ def render_template(env: jinja2.Environment, name: str, **ctx: Any) -> str:
 
 
 def _template_line(exc: BaseException, env: jinja2.Environment) -> tuple[str, int]:
+    """The innermost template file and line in ``exc``'s traceback.  Jinja rewrites a
+    traceback to template lines; one it has not rewritten yet (see ``render_template``)
+    holds the compiled module's frames, whose lines the template maps back."""
     tb = exc.__traceback__
     found = ("", 0)
     while tb is not None:
         frame = tb.tb_frame
         if frame.f_code.co_filename.endswith(".j2"):
-            found = (frame.f_code.co_filename, tb.tb_lineno)
+            template = frame.f_globals.get("__jinja_template__")
+            line = template.get_corresponding_lineno(tb.tb_lineno) if template is not None else tb.tb_lineno
+            found = (frame.f_code.co_filename, line)
         tb = tb.tb_next
     return found
 
