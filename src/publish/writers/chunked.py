@@ -178,12 +178,13 @@ def render(
     salt: str = "",
     main_id: str = "letters",
     step: Callable[[str], None] = lambda s: None,
+    press: Callable[[Any], None] | None = None,
 ) -> tuple[PdfResult, Guess, list[Diagnostic], list[tuple[int, bool, int]]]:
     """The whole book's PDF from its units.  ``job`` makes a job from a unit's HTML (and
     whether to write it), ``runner`` runs jobs (see ``runners.py``), ``marks_of``
     computes from anchors, labels and folios the attributes a layout teaches (element id ->
     attributes: the endnotes' running heads, the index locators' roles);
-    ``seed`` makes the XMP document id.  Returns the result, what to guess next time, the
+    ``seed`` makes the XMP document id; ``press``: the profile's last changes (``pdf.press``).  Returns the result, what to guess next time, the
     warnings, and the layouts made: (unit, final?, WeasyPrint layouts it took) in the
     order they were started."""
     from ..cache import digest
@@ -297,7 +298,7 @@ def render(
         pieces.append(Piece(laid.pdf, plan.keep[k], laid.levels, skip=laid.lead))
     from .pdf import fixed_xmp
 
-    layout.data = stitch(pieces, layout.main_start, lambda xml: fixed_xmp(xml, seed))
+    layout.data = stitch(pieces, layout.main_start, lambda xml: fixed_xmp(xml, seed), press)
     if cache is not None:  # the layouts of earlier versions of the units go
         cache.prune(f"units-{profile}", {digest("unit", profile, salt, doc) for doc in made if doc is not None})
     return layout, Guess(counts, folios, classes, marks), warnings, layouts

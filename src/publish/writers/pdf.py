@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Code, Collector, Diagnostic, ManuscriptError, Severity
-from ..model import Book, Loc
+from ..model import Book, Loc, OutputIntent
 
 if TYPE_CHECKING:  # fetch.py imports WeasyPrint, which the main process of a units build needs not
     from .fetch import BoundedFetcher
@@ -221,7 +221,39 @@ def folio_labels(count: int, main_start: int) -> list[str]:
     return [number2lowercase_roman_numeral(i + 1) if i < main_start else str(i - main_start + 1) for i in range(count)]
 
 
-def write(layout: PdfResult, profile: str, identifier: str, styles: tuple[Path, ...], found: Collector) -> bytes:
+def press(profile: str, intent: OutputIntent) -> Callable[[Any], None] | None:
+    """The profile's last changes to its PDF (pikepdf), or None.  Print: no annotations
+    (a printer's preflight rejects annotations in the printable area, and a print has
+    no links), and the output intent named as book.yaml's ``print.output_intent`` says:
+    the printing condition's registered identifier, its registry and the condition in
+    words with the profile's file name (WeasyPrint names it after the ICC profile's own
+    description)."""
+    if profile != "print":
+        return None
+
+    def pressed(pdf: Any) -> None:
+        from pikepdf import String
+
+        for page in pdf.pages:
+            if "/Annots" in page.obj:
+                del page.obj["/Annots"]
+        for output in pdf.Root.get("/OutputIntents", []):
+            output.OutputConditionIdentifier = String(intent.identifier)
+            output.OutputCondition = String(intent.condition)
+            output.RegistryName = String(intent.registry)
+            output.Info = String(f"{intent.condition}; ICC profile {intent.profile}")
+
+    return pressed
+
+
+def write(
+    layout: PdfResult,
+    profile: str,
+    identifier: str,
+    styles: tuple[Path, ...],
+    found: Collector,
+    intent: OutputIntent | None = None,
+) -> bytes:
     """The laid-out document as PDF bytes in ``profile``, with page labels and fixed ids
     (pikepdf, as the stitched PDF of layout units: see ``stitch.finish``)."""
     import pikepdf
@@ -238,7 +270,7 @@ def write(layout: PdfResult, profile: str, identifier: str, styles: tuple[Path, 
         logger.removeHandler(handler)
     seed = f"{identifier}#{profile}"
     with pikepdf.open(io.BytesIO(raw)) as pdf:
-        return finish(pdf, layout.main_start, lambda xml: fixed_xmp(xml, seed))
+        return finish(pdf, layout.main_start, lambda xml: fixed_xmp(xml, seed), press=press(profile, intent or OutputIntent()))
 
 
 def page_digests(document: Any) -> list[str]:

@@ -36,7 +36,12 @@ class Piece:
     skip: int = 0  # pages dropped first (the stub page of a unit that opens on a verso)
 
 
-def stitch(pieces: list[Piece], main_start: int, xmp: Callable[[bytes], bytes] = lambda x: x) -> bytes:
+def stitch(
+    pieces: list[Piece],
+    main_start: int,
+    xmp: Callable[[bytes], bytes] = lambda x: x,
+    press: Callable[[object], None] | None = None,
+) -> bytes:
     """The pieces as one PDF; ``main_start``: index of the page with folio 1 (pages
     before it are numbered in roman); ``xmp``: edits the XMP packet (see
     ``pdf.fixed_xmp``).  The trailer /ID is a digest of the content (pikepdf's
@@ -81,15 +86,24 @@ def stitch(pieces: list[Piece], main_start: int, xmp: Callable[[bytes], bytes] =
     info = first.trailer.get("/Info")
     if info is not None:
         out.trailer.Info = _copy(out, info)
-    return finish(out, main_start, xmp, first.pdf_version)
+    return finish(out, main_start, xmp, first.pdf_version, press)
 
 
-def finish(pdf: object, main_start: int, xmp: Callable[[bytes], bytes], version: str | None = None) -> bytes:
+def finish(
+    pdf: object,
+    main_start: int,
+    xmp: Callable[[bytes], bytes],
+    version: str | None = None,
+    press: Callable[[object], None] | None = None,
+) -> bytes:
     """The book's PDF bytes: page labels (roman before ``main_start``, arabic from 1
-    there), the XMP edited by ``xmp``, a trailer /ID digested from the content (pikepdf's
-    deterministic id, so the same pages give the same bytes and other text another id).
-    Serves the single document's PDF too."""
+    there), the XMP edited by ``xmp``, ``press`` (the profile's last changes, see
+    ``pdf.press``), a trailer /ID digested from the content (pikepdf's deterministic id,
+    so the same pages give the same bytes and other text another id).  Serves the single
+    document's PDF too."""
     _page_labels(pdf, main_start)
+    if press is not None:
+        press(pdf)
     if "/Metadata" in pdf.Root:
         pdf.Root.Metadata.write(xmp(pdf.Root.Metadata.read_bytes()))
     # qpdf keeps the first element of an /ID already there (WeasyPrint's PDF/X writer makes
@@ -117,6 +131,7 @@ class _Structure:
         self.kids: list[object] = []
         self.page_nums: list[object] = []
         self.link_nums: list[tuple[object, object]] = []
+        self.ids: dict[str, object] = {}  # the notes' ids (writers/tagging.py) -> their elements
 
     def add(self, source: object, kept: range, dropped: set[tuple[int, int]]) -> dict[int, object]:
         """Take the elements of ``source``'s kept pages; returns its parent-tree entries
@@ -138,13 +153,17 @@ class _Structure:
         for element in adopted:
             if "/Pg" not in element or element.Pg.objgen not in dropped:
                 _copy(self.out, element).P = self.document
+        named = list(own.get("/IDTree", {}).get("/Names", []))
+        for name, element in zip(named[::2], named[1::2], strict=True):
+            if "/Pg" not in element or element.Pg.objgen not in dropped:
+                self.ids.setdefault(str(name), _copy(self.out, element))
         return links
 
     def link(self, annot: object, entry: object) -> None:
         self.link_nums.append((annot, _copy(self.out, entry)))
 
     def finish(self, pages: int) -> None:
-        from pikepdf import Array, Dictionary
+        from pikepdf import Array, Dictionary, String
 
         self.document.K = Array(self.kids)
         nums: list[object] = []
@@ -154,6 +173,8 @@ class _Structure:
             annot.StructParent = index
             nums += [index, value]
         self.tree.ParentTree = self.out.make_indirect(Dictionary(Nums=Array(nums)))
+        if self.ids:
+            self.tree.IDTree = Dictionary(Names=Array([x for name in sorted(self.ids) for x in (String(name), self.ids[name])]))
         self.out.Root.StructTreeRoot = self.tree
 
 
@@ -166,7 +187,7 @@ def _relink(annot: object) -> None:
         target = str(action.URI)[len(DEST) :]
         del annot["/A"]
         annot.Dest = String(target)
-        if "/Contents" in annot:
+        if str(annot.get("/Contents", "")) == str(action.URI):  # (else the link's text, from tagging.py)
             annot.Contents = String(target)
 
 
