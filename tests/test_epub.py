@@ -6,6 +6,7 @@ import io
 import re
 import zipfile
 
+import pytest
 from lxml import etree
 
 from .textutil import assert_ace_passes, epub_documents
@@ -227,3 +228,75 @@ def test_the_fonts_travel_with_their_licence(edition) -> None:
     assert b"SIL OPEN FONT LICENSE VERSION 1.1" in licence().read_bytes().upper()
     assert NOTICE in epub_text(edition.epub)
     assert "SIL Open Font License 1.1" in " ".join(" ".join(pdf_pages(edition.pdf)).split())
+
+
+def _book_yaml(book: str) -> dict:
+    import yaml
+
+    from .conftest import MANUSCRIPT, SCHOLAR
+
+    return yaml.safe_load(((MANUSCRIPT if book == "edition" else SCHOLAR) / "book.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("book", ["edition", "scholar"])
+def test_creators_are_the_authors_and_every_contributor_has_its_roles(book: str, request: pytest.FixtureRequest) -> None:
+    """dc:creator for the contributors with the role aut, dc:contributor for the others
+    (translators, transcribers, editors, ...), each refined by its MARC relator roles and
+    its sort form; file-as carries no scheme (EPUB 3.3)."""
+    opf = _opf(request.getfixturevalue(book).epub)
+    people = _book_yaml(book)["contributors"]
+
+    def refinements(element: etree._Element, prop: str) -> list[etree._Element]:
+        return opf.xpath(f"//opf:meta[@refines='#{element.get('id')}'][@property='{prop}']", namespaces=NS)
+
+    creators = opf.xpath("//dc:creator", namespaces=NS)
+    contributors = opf.xpath("//dc:contributor", namespaces=NS)
+    assert [c.text for c in creators] == [p["name"] for p in people if "aut" in p["roles"]]
+    assert [c.text for c in contributors] == [p["name"] for p in people if "aut" not in p["roles"]]
+    assert contributors, "the books credit translators, transcribers or editors"
+    for person, element in zip(people, sorted([*creators, *contributors], key=lambda e: int(e.get("id")[7:])), strict=True):
+        roles = refinements(element, "role")
+        assert [r.text for r in roles] == person["roles"] and {r.get("scheme") for r in roles} == {"marc:relators"}
+        assert [f.text for f in refinements(element, "file-as")] == ([person["file_as"]] if person.get("file_as") else [])
+    assert not opf.xpath("//opf:meta[@property='file-as'][@scheme]", namespaces=NS)
+    assert {"trl", "trc", "edt"} & {r for p in people if "aut" not in p["roles"] for r in p["roles"]}
+
+
+def _tree(ol: etree._Element | None, item: str, label: str, href: str, child: str) -> list:
+    """A nested list of (label, href, children) from the nav's ``ol`` or the NCX's navMap."""
+    if ol is None:
+        return []
+    out = []
+    for entry in ol.xpath(item, namespaces=NCX_NS):
+        out.append(
+            (
+                " ".join("".join(entry.xpath(label, namespaces=NCX_NS)[0].itertext()).split()),
+                entry.xpath(href, namespaces=NCX_NS)[0],
+                _tree(next(iter(entry.xpath(child, namespaces=NCX_NS)), None), item, label, href, child),
+            )
+        )
+    return out
+
+
+NCX_NS = {**NS, "n": "http://www.daisy.org/z3986/2005/ncx/"}
+
+
+def _depth(tree: list) -> int:
+    return max((1 + _depth(children) for _, _, children in tree), default=0)
+
+
+@pytest.mark.parametrize("book", ["edition", "scholar"])
+def test_ncx_has_the_navs_entries_labels_and_nesting(book: str, request: pytest.FixtureRequest) -> None:
+    epub = request.getfixturevalue(book).epub
+    nav = epub_documents(epub)["EPUB/nav.xhtml"]
+    with zipfile.ZipFile(epub) as z:
+        ncx = etree.fromstring(z.read("EPUB/toc.ncx"))
+    toc = nav.xpath("//x:nav[@epub:type='toc']/x:ol", namespaces=NS)[0]
+    expected = _tree(toc, "x:li", "x:a", "x:a/@href", "x:ol")
+    got = _tree(ncx.find("n:navMap", NCX_NS), "n:navPoint", "n:navLabel/n:text", "n:content/@src", ".")
+    assert got == expected
+    assert _depth(expected) >= 2  # the letters under their division
+    depth = ncx.xpath("//n:head/n:meta[@name='dtb:depth']/@content", namespaces=NCX_NS)
+    assert depth == [str(_depth(expected))]
+    orders = [int(p.get("playOrder")) for p in ncx.iter("{http://www.daisy.org/z3986/2005/ncx/}navPoint")]
+    assert orders == sorted(orders) and orders[0] == 1

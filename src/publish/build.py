@@ -547,16 +547,17 @@ def _build_epub(book: Book, paths: Paths, first_pdf: Any, cache: Any, result: Re
     css = {n: paths.style(n).read_bytes() for n in sheets}
     fonts = {}
     if book.settings.epub_fonts:
-        from .fonts import FACES, faces_for, licences
+        from .fonts import FACES, licences
+        from .writers.epub_fonts import embed
 
-        # The book font's faces, and a fallback's only when the text has its script; the
-        # licence of each font package beside its faces; no @font-face for a face left out.
-        wanted = faces_for("".join(d.html for d in docs))
-        served = faces()
-        fonts = {name: served[name].read_bytes() for name in wanted}
-        for package in dict.fromkeys(FACES[name].package for name in wanted):
+        # The faces the documents set text in (the book font's; a fallback's for a script
+        # it lacks), each cut down to the characters it sets; the licence of each font
+        # package beside its faces; no @font-face for a face left out.
+        sheets_text = [css[n].decode("utf-8") for n in sheets if n != "fonts.css"]
+        fonts = embed([d.html for d in docs] + [nav], sheets_text, css["fonts.css"].decode("utf-8"), faces(), cache)
+        css["fonts.css"] = _only_faces(css["fonts.css"], set(fonts))
+        for package in dict.fromkeys(FACES[name].package for name in sorted(fonts)):
             fonts[f"OFL-{package.removeprefix('fontpkg-')}.txt"] = licences()[package].read_bytes()
-        css["fonts.css"] = _only_faces(css["fonts.css"], set(wanted))
     from .theme import epub_resources
 
     files = {  # (a face fonts.css brings is there already)

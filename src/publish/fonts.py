@@ -4,7 +4,7 @@ In: the fonts of PyPI packages: fontpkg-eb-garamond (the book font: one roman, o
 italic, weight axis 400-800), and, for the scripts it lacks, fontpkg-frank-ruhl-libre
 (Hebrew, variable) and fontpkg-amiri (Arabic, static files), all under the SIL OFL 1.1.
 Out: the font files the stylesheets name (``styles/fonts.css``), one per face, by file
-name; which faces a text needs (the EPUB embeds only those); the characters no face has.
+name; the characters no face has (which faces the EPUB embeds: ``writers/epub_fonts.py``).
 
 Why static instances: WeasyPrint turns a variable font into a static one each time it
 writes a PDF (fontTools' instancer, about 0.2 s a face), so a book laid out in units paid
@@ -110,15 +110,6 @@ def _characters(path: str) -> frozenset[int]:
     from fontTools.ttLib import TTFont
 
     return frozenset(TTFont(path, lazy=True).getBestCmap())
-
-
-def faces_for(text: str) -> list[str]:
-    """The faces a text needs: the book font's, and a fallback's when the text has a
-    character that it has and the book font has not."""
-    book = characters("EBGaramond-Regular.ttf")
-    foreign = {ord(c) for c in set(text)} - book
-    needed = {f.package for name, f in FACES.items() if not f.book and foreign & characters(name)}
-    return [name for name, f in FACES.items() if f.book or f.package in needed]
 
 
 def uncovered(text: str) -> list[str]:

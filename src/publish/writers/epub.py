@@ -8,7 +8,9 @@ Workarounds, each for a measured ebooklib 0.20 behaviour:
   is (``EpubHtml`` re-serialises documents and drops attributes);
 - the nav is our own template (``_get_nav`` overridden): ebooklib's page list turns
   every element with ``epub:type`` into a page (ebooklib #339);
-- the NCX item is kept (ebooklib always writes ``spine toc="ncx"``);
+- the NCX item is kept (ebooklib always writes ``spine toc="ncx"``), and written from
+  the nav (``ncx``): ebooklib's is flat unless ``book.toc`` nests, and says
+  ``dtb:depth`` 0 whatever it holds;
 - the zip is rewritten with fixed entry times, because ebooklib stamps the ``mimetype``
   entry with the wall clock.
 """
@@ -18,7 +20,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from ..model import Book
 from ..render import Document
@@ -47,10 +51,7 @@ def write_epub(
     eb.set_identifier(meta.identifier)
     eb.set_title(meta.title if not meta.subtitle else f"{meta.title}: {meta.subtitle}")
     eb.set_language(meta.language)
-    for i, c in enumerate(meta.contributors):
-        for role in c.roles:
-            if role in ("aut", "trl", "edt"):
-                eb.add_author(c.name, file_as=c.file_as or None, role=role, uid=f"contrib{i}-{role}")
+    _contributors(eb, meta.contributors)
     eb.add_metadata("DC", "publisher", meta.publisher or meta.title)
     eb.add_metadata("DC", "rights", meta.rights)
     eb.add_metadata("DC", "date", meta.date.isoformat())
@@ -89,7 +90,6 @@ def write_epub(
     eb.add_item(epub.EpubNcx())
     nav_item = epub.EpubNav()
     eb.add_item(nav_item)
-    eb.toc = [epub.Link(d.name, d.title, f"toc-{Path(d.name).stem}") for d in docs if d.toc]
     # Reading order as in print: (cover,) title page, colophon, contents, then the text.
     before_nav = 3 if cover is not None else 2
     eb.spine = [*items[:before_nav], nav_item, *items[before_nav:]]
@@ -97,6 +97,9 @@ def write_epub(
     class _Writer(epub.EpubWriter):
         def _get_nav(self, item: object) -> bytes:
             return nav.encode("utf-8")
+
+        def _get_ncx(self) -> bytes:
+            return ncx(nav, meta.identifier, eb.title, meta.language)
 
     buffer = io.BytesIO()
     writer = _Writer(
@@ -115,6 +118,57 @@ def write_epub(
     writer.process()
     writer.write()
     return _fixed_zip(buffer.getvalue(), created, meta.language)
+
+
+def ncx(nav: str, uid: str, title: str, language: str) -> bytes:
+    """The NCX (for EPUB 2 reading systems) of the nav document's table of contents: its
+    entries, their labels and their nesting, ``dtb:depth`` the deepest level, each
+    navPoint's ``playOrder`` that of its target in the nav (one target, one number)."""
+    from lxml import etree
+
+    xhtml, daisy = "{http://www.w3.org/1999/xhtml}", "http://www.daisy.org/z3986/2005/ncx/"
+    toc = etree.fromstring(nav.encode("utf-8")).find(f".//{xhtml}nav[@id='toc']")
+    root = etree.Element(f"{{{daisy}}}ncx", nsmap={None: daisy}, version="2005-1")
+    root.set("{http://www.w3.org/XML/1998/namespace}lang", language)
+    head = etree.SubElement(root, "head")
+    etree.SubElement(etree.SubElement(root, "docTitle"), "text").text = title
+    nav_map = etree.SubElement(root, "navMap")
+    order: dict[str, int] = {}
+    depth = 0
+
+    def add(parent: etree._Element, ol: etree._Element | None, level: int) -> None:
+        nonlocal depth
+        for li in ol.findall(f"{xhtml}li") if ol is not None else []:
+            link = li.find(f"{xhtml}a")
+            if link is None:  # (a heading without a target: the nav's template writes none)
+                continue
+            depth = max(depth, level)
+            href = link.get("href", "")
+            point = etree.SubElement(parent, "navPoint", id=f"ncx-{sum(1 for _ in nav_map.iter('navPoint')) + 1}")
+            point.set("playOrder", str(order.setdefault(href, len(order) + 1)))
+            etree.SubElement(etree.SubElement(point, "navLabel"), "text").text = " ".join("".join(link.itertext()).split())
+            etree.SubElement(point, "content", src=href)
+            add(point, li.find(f"{xhtml}ol"), level + 1)
+
+    add(nav_map, toc.find(f"{xhtml}ol") if toc is not None else None, 1)
+    for name, value in (("dtb:uid", uid), ("dtb:depth", str(depth)), ("dtb:totalPageCount", "0"), ("dtb:maxPageNumber", "0")):
+        etree.SubElement(head, "meta", name=name, content=value)
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+
+
+def _contributors(eb: object, contributors: Iterable[Any]) -> None:
+    """``dc:creator`` for the letters' authors (role ``aut``), ``dc:contributor`` for
+    everyone else credited (translator, transcriber, editor, ...), each refined by its
+    MARC relator roles and its sort form (EPUB 3.3, 5.5.7.1: ``file-as`` takes no
+    ``scheme``; ebooklib's ``add_author`` gives it ``marc:relators``, and makes every
+    contributor a creator)."""
+    for i, c in enumerate(contributors):
+        uid = f"contrib{i}"
+        eb.add_metadata("DC", "creator" if "aut" in c.roles else "contributor", c.name, {"id": uid})  # type: ignore[attr-defined]
+        for role in c.roles:
+            eb.add_metadata(None, "meta", role, {"refines": f"#{uid}", "property": "role", "scheme": "marc:relators"})  # type: ignore[attr-defined]
+        if c.file_as:
+            eb.add_metadata(None, "meta", c.file_as, {"refines": f"#{uid}", "property": "file-as"})  # type: ignore[attr-defined]
 
 
 def _accessibility(eb: object, has_pages: bool, has_images: bool) -> None:
