@@ -94,12 +94,22 @@ def test_only_the_faces_the_documents_use(book: str, request: pytest.FixtureRequ
 
 
 def test_subsets_are_deterministic(edition, edition_again) -> None:
+    """Two builds embed the same bytes, and subsetting the face again, twice, from
+    scratch (no cache: the second build may have found the first's subsets) gives them
+    too."""
+    from publish.fonts import faces
+    from publish.writers.epub_fonts import subset
+
     first, second = _faces(edition.epub), _faces(edition_again.epub)
     assert first.keys() == second.keys()
     with zipfile.ZipFile(edition.epub) as a, zipfile.ZipFile(edition_again.epub) as b:
         for name in a.namelist():
             if name.endswith(".ttf"):
                 assert a.read(name) == b.read(name), name
+        embedded = a.read("EPUB/css/fonts/EBGaramond-Regular.ttf")
+    chars = set(first["EBGaramond-Regular.ttf"].getBestCmap())
+    data = faces()["EBGaramond-Regular.ttf"].read_bytes()
+    assert subset(data, chars) == subset(data, sorted(chars, reverse=True)) == embedded
 
 
 def test_subset_keeps_the_features_the_styles_use() -> None:
@@ -143,3 +153,23 @@ def test_cascade_finds_the_face_of_each_character() -> None:
     assert {ord("t"), ord("@")} <= used["R.ttf"]
     assert ord("m") not in set().union(*used.values())  # monospace: none of the book's faces
     assert {ord("k"), ord("b")} <= used["R.ttf"]  # the regular face has its family's characters
+
+
+def test_shared_subset_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A subset kept in the per-user font cache is found by the next build; the cache
+    keeps the newest few; a cache that cannot be written is no error."""
+    from publish.writers import epub_fonts
+
+    monkeypatch.setenv("PUBLISH_FONT_CACHE", str(tmp_path / "cache"))
+    assert epub_fonts.shared("a") is None
+    epub_fonts.shared("a", b"font a")
+    assert epub_fonts.shared("a") == b"font a"
+    monkeypatch.setattr(epub_fonts, "SHARED_KEEP", 2)
+    for key in ("b", "c"):
+        epub_fonts.shared(key, key.encode())
+    kept = sorted(p.name for p in (tmp_path / "cache").rglob("*.ttf"))
+    assert len(kept) == 2 and "c.ttf" in kept
+    (tmp_path / "blocked").write_text("a file where the folder would be")
+    monkeypatch.setenv("PUBLISH_FONT_CACHE", str(tmp_path / "blocked"))
+    epub_fonts.shared("d", b"d")
+    assert epub_fonts.shared("d") is None
