@@ -25,7 +25,7 @@ from .diagnostics import Collector, Diagnostic, ManuscriptError, OutputError
 from .model import Book
 from .parse import parse_manuscript
 
-FORMATS = ("pdf", "epub", "html")
+FORMATS = ("pdf", "epub", "html", "cmif", "cover")
 PROFILES = ("digital", "print")
 
 
@@ -80,6 +80,8 @@ class Result:
     unit_layouts: dict[str, list[tuple[int, bool]]] = field(default_factory=dict)  # profile -> (unit, final?) laid out
     unit_passes: dict[str, list[int]] = field(default_factory=dict)  # profile -> WeasyPrint layouts each took
     passes: dict[str, int] = field(default_factory=dict)  # profile -> layouts of the single document
+    profile_pages: dict[str, int] = field(default_factory=dict)  # profile -> pages of its PDF
+    cover_pages: int = 0  # the print cover's spine is for this many pages
 
 
 def _skipped(last: dict[str, Any]) -> Result:
@@ -151,7 +153,7 @@ def build(
 
     from .runners import unit_runner
 
-    early = layout == "units" and "pdf" in formats
+    early = layout == "units" and ("pdf" in formats or "cover" in formats)
     with unit_runner() if early else contextlib.nullcontext() as run:  # workers start while we read
         return _build(_Job(paths, formats, strict, step, profiles, layout, cache, key, run))
 
@@ -210,7 +212,7 @@ def _build_set(job: _Job, book: Book, found: Collector, result: Result) -> Resul
 
     from .runners import unit_runner
 
-    late = job.layout == "units" and job.run is None and "pdf" in job.formats
+    late = job.layout == "units" and job.run is None and ("pdf" in job.formats or "cover" in job.formats)
     with unit_runner() if late else contextlib.nullcontext(job.run) as run, ThreadPoolExecutor(max_workers=1) as side:
         # With the PDF laid out in other processes, this one draws the EPUB's cover
         # meanwhile (the single document's layout runs here: then the cover waits).
@@ -223,6 +225,9 @@ def _build_set(job: _Job, book: Book, found: Collector, result: Result) -> Resul
             job.step("Step 4: packaging the EPUB")
             drawn = cover.result() if cover is not None else _cover(book, job.paths, job.cache)
             result.written["epub"] = _build_epub(book, job.paths, first_pdf, job.cache, result, drawn)
+        if "cover" in job.formats:
+            job.step("Step 5: drawing the print cover")
+            result.written["cover"] = _build_cover(job, book, found, result, run)
     if "cmif" in job.formats:
         from .writers.cmif import cmif_xml
 
@@ -336,6 +341,7 @@ def _write_pdfs(book: Book, paths: Paths, outcomes: list[tuple[str, Any, list[An
         name = "pdf" if profile == "digital" else f"pdf-{profile}"
         result.written[name] = _stage(result, paths.output / pdf_name(book.meta.slug, profile), pdf.data)
     result.pages, result.anchors = outcomes[0][1].page_count, outcomes[0][1].anchors
+    result.profile_pages = {profile: pdf.page_count for profile, pdf, _ in outcomes}
 
 
 def _build_pdf_units(
@@ -517,6 +523,31 @@ def _cover(book: Book, paths: Paths, cache: Any) -> bytes:
             cover = cover_png(book, render.environment(paths.templates), paths.styles, fetcher)
         cache.put("cover", cover_key, cover)
     return cover
+
+
+def _build_cover(job: _Job, book: Book, found: Collector, result: Result, run: Any) -> Path:
+    """The print cover, ``<slug>-cover.pdf``: its spine for the page count of the print
+    PDF built with it, else of the print profile laid out now, as the print PDF would be
+    (units: their layouts come from the cache when the print PDF was built before; the
+    print PDF itself is not written)."""
+    from . import render
+    from .writers.cover import print_cover
+    from .writers.fetch import BoundedFetcher
+
+    pages = result.profile_pages.get("print")
+    if pages is None:
+        if job.layout == "single":
+            pages = _profile_pdf(book, job.paths, "print", job.step, start=_taught(book, job.cache, "print"))[0].page_count
+        else:
+            from .cache import layout_salt
+
+            salt = layout_salt(job.paths.manuscript, job.paths.styles, job.paths.output)
+            pages = _units_pdf(book, job.paths, "print", run, job.cache, job.step, salt)[0].page_count
+    result.cover_pages = pages
+    fetcher = BoundedFetcher(list(job.paths.folders), job.paths.styles)
+    env = render.environment(job.paths.templates)
+    data = print_cover(book, env, job.paths.styles, fetcher, pages, source_time(book), found)
+    return _stage(result, job.paths.output / f"{book.meta.slug}-cover.pdf", data)
 
 
 def _build_epub(book: Book, paths: Paths, first_pdf: Any, cache: Any, result: Result, cover: bytes) -> Path:

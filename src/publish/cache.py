@@ -97,7 +97,7 @@ def inputs_key(paths: Any, options: Any, revision: str) -> str:
         tree_digest(*paths.templates),
         tree_digest(PACKAGE, suffixes=(".py", ".dic")),
         _versions(),
-        _icc() if "print" in options.get("profiles", ()) else "",
+        _icc() if "print" in options.get("profiles", ()) or "cover" in options.get("formats", ()) else "",  # (the cover's too)
         json.dumps(options, sort_keys=True),
         os.environ.get("SOURCE_DATE_EPOCH", ""),
         revision,

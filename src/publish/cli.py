@@ -63,8 +63,10 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--format",
         action="append",
-        choices=("pdf", "epub", "html", "cmif"),
-        help="build only this format (repeatable); cmif: the letters' metadata for correspSearch (TEI CMIF)",
+        choices=("pdf", "epub", "html", "cmif", "cover"),
+        help="build only this format (repeatable); cmif: the letters' metadata for correspSearch (TEI CMIF); "
+        "cover: the print cover, <slug>-cover.pdf (PDF/X-4, back, spine and front with bleed, the spine as thick as "
+        "the print PDF's pages on print.paper_caliper)",
     )
     b.add_argument(
         "--profile",
@@ -271,6 +273,8 @@ def _build(args: argparse.Namespace) -> int:
         console.print(_where(args.manuscript, w), markup=False, highlight=False, soft_wrap=True)
     for fmt, path in result.written.items():
         extra = f" ({result.pages} pages)" if fmt.startswith("pdf") else ""
+        if fmt == "cover":
+            extra = f" (the spine of {result.cover_pages} pages)"
         console.print(f"wrote {path}{extra}", markup=False, highlight=False, soft_wrap=True)
     from .report import lines
 

@@ -252,6 +252,13 @@ BOOK: dict[str, Field] = {
             ),
             "bleed": Field("length", "bleed of the print profile (CSS length)", default="3mm"),
             "crop_marks": Field("bool", "crop marks in the print profile", default=False),
+            "paper_caliper": Field(
+                "length",
+                "the paper's thickness, a leaf (two pages): the print cover's spine is the print PDF's leaves times this "
+                "(`publish build --format cover`); the printer gives it, e.g. 0.1mm for 80 g/m2 offset, 0.114mm for "
+                "KDP's white paper (0.002252 in a page)",
+                default="0.1mm",
+            ),
         },
     ),
     "epub": _map(

@@ -368,6 +368,7 @@ class PageSpec:
     outer: str = "0.6in"
     bleed: str = "3mm"
     crop_marks: bool = False
+    caliper: str = "0.1mm"  # the paper's thickness, a leaf: the print cover's spine (print.paper_caliper)
 
 
 #: The registers: file -> the kinds of entry it holds (the first is the default).

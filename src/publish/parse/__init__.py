@@ -397,7 +397,8 @@ def _page(pr: dict[str, Any]) -> PageSpec:
     width, height, *margins = config.TRIMS[pr.get("trim") or "6x9in"]
     given = pr.get("margins") or {}
     top, bottom, inner, outer = (given.get(k) or m for k, m in zip(("top", "bottom", "inner", "outer"), margins, strict=True))
-    return PageSpec(width, height, top, bottom, inner, outer, pr.get("bleed") or "3mm", bool(pr.get("crop_marks")))
+    bleed, caliper = pr.get("bleed") or "3mm", pr.get("paper_caliper") or "0.1mm"
+    return PageSpec(width, height, top, bottom, inner, outer, bleed, bool(pr.get("crop_marks")), caliper)
 
 
 def _notes_with_series(
