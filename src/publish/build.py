@@ -403,7 +403,7 @@ def _units_pdf(
         return chunked.UnitJob(doc, profile, paths.styles, allowed, calls, write)
 
     from .index import indexes, roles
-    from .writers.pdf import PdfResult, endnote_heads
+    from .writers.pdf import PdfResult, endnote_heads, press
 
     groups = indexes(book)
 
@@ -422,7 +422,9 @@ def _units_pdf(
     stored = cache.get("guess", guess_key) if cache is not None else None
     guess = pickle.loads(stored) if stored else chunked.Guess()
     seed = f"{book.meta.identifier}#{profile}"
-    pdf, guess, warnings, layouts = chunked.render(html, profile, job, run, cache, guess, marks_of, seed, salt, step=step)
+    pdf, guess, warnings, layouts = chunked.render(
+        html, profile, job, run, cache, guess, marks_of, seed, salt, step=step, press=press(profile, book.settings.output_intent)
+    )
     late = Collector()
     _report_notes(book, pdf, late)
     warnings = [*warnings, *late.items]
@@ -490,7 +492,7 @@ def _profile_pdf(
             break
         step(f"Step 3: laying out the PDF again, {profile} profile (running heads, footnotes)")
         fixes = learnt
-    layout.data = write(layout, profile, book.meta.identifier, paths.styles, found)
+    layout.data = write(layout, profile, book.meta.identifier, paths.styles, found, book.settings.output_intent)
     layout.document = None  # not needed any more (and not picklable across processes)
     _report_notes(book, layout, found)
     return layout, fixes, found.items

@@ -134,6 +134,8 @@ LABELS = {
     "persons": "Persons and Organisations",
     "glossary": "Glossary",
     "how to cite": "How to cite",
+    "note": "Note",
+    "back to the call": "back to the call",
 }
 
 #: Contributors named on the title page and the cover after the authors, by role (MARC
@@ -258,6 +260,25 @@ BOOK: dict[str, Field] = {
                 "(`publish build --format cover`); the printer gives it, e.g. 0.1mm for 80 g/m2 offset, 0.114mm for "
                 "KDP's white paper (0.002252 in a page)",
                 default="0.1mm",
+            ),
+            "output_intent": _map(
+                "the print profile's output intent (PDF/X): the printer's CMYK profile and the printing condition it "
+                "characterises, both named in the PDF",
+                {
+                    "profile": Field(
+                        "str",
+                        "the ICC profile: a file of the book's styles/icc/ folder, or of Ghostscript's (Debian's libgs-common)",
+                        default="default_cmyk.icc",
+                    ),
+                    "identifier": Field(
+                        "str",
+                        "the printing condition's registered name (ICC characterization registry), e.g. FOGRA39",
+                        default="CGATS TR 001",
+                    ),
+                    "condition": Field(
+                        "str", "the printing condition in words", default="SWOP (Ghostscript's generic Artifex CMYK SWOP profile)"
+                    ),
+                },
             ),
         },
     ),

@@ -371,6 +371,17 @@ class PageSpec:
     caliper: str = "0.1mm"  # the paper's thickness, a leaf: the print cover's spine (print.paper_caliper)
 
 
+@dataclass(frozen=True)
+class OutputIntent:
+    """The print profile's output intent (PDF/X): the CMYK profile the colours are
+    converted for, and the printing condition it characterises, as the PDF names it."""
+
+    profile: str = "default_cmyk.icc"  # a file of styles/icc/ (or of Ghostscript's profiles)
+    identifier: str = "CGATS TR 001"  # the condition's registered name (ICC registry), e.g. FOGRA39
+    condition: str = "SWOP (Ghostscript's generic Artifex CMYK SWOP profile)"
+    registry: str = "http://www.color.org"
+
+
 #: The registers: file -> the kinds of entry it holds (the first is the default).
 REGISTERS = {
     "persons.yaml": ("person", "organisation"),
@@ -443,6 +454,7 @@ class Settings:
     notes_title: str = "Notes"
     trim: str = "6x9in"
     page: PageSpec = PageSpec()
+    output_intent: OutputIntent = OutputIntent()
     letters_new_page: bool = False
     paragraph_numbers: bool = False  # each paragraph's number in the margin (print)
     correspondence_title: str = "The Letters"

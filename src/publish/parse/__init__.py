@@ -33,6 +33,7 @@ from ..model import (
     Note,
     NoteRef,
     NoteSeries,
+    OutputIntent,
     PageSpec,
     PartRange,
     Party,
@@ -202,6 +203,7 @@ def _book(root: Path, found: Collector) -> tuple[Metadata | None, Settings | Non
         notes_title=notes.get("title", "Notes"),
         trim=pr.get("trim", "6x9in"),
         page=_page(pr),
+        output_intent=_output_intent(pr.get("output_intent") or {}, lines, found),
         letters_new_page=pr.get("letters_new_page", False),
         paragraph_numbers=bool(pr.get("paragraph_numbers", False)),
         correspondence_title=dv.get("correspondence", "The Letters"),
@@ -391,6 +393,21 @@ def _yaml_file(root: Path, name: str, found: Collector) -> tuple[Any, dict]:
         return load_yaml(text, name, found)
     except YamlSyntaxError:
         return None, {}
+
+
+def _output_intent(given: dict[str, Any], lines: dict, found: Collector) -> OutputIntent:
+    """The print profile's output intent; its profile a plain file name (the build
+    serves it from styles/icc/ or Ghostscript's profiles, never another folder)."""
+    intent = OutputIntent(**{k: given[k] for k in ("profile", "identifier", "condition") if given.get(k)})
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*\.icc", intent.profile):
+        found.error(
+            Code.BAD_VALUE,
+            Loc("book.yaml", lines.get(("print", "output_intent", "profile"), 0)),
+            f"`print.output_intent.profile` is {intent.profile!r}: expected the file name of an ICC profile "
+            "(e.g. ISOcoated_v2_eci.icc) in the book's styles/icc/ folder",
+        )
+        return OutputIntent()
+    return intent
 
 
 def _page(pr: dict[str, Any]) -> PageSpec:
