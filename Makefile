@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 # Debian packages: libharfbuzz-subset0 (WeasyPrint subsets fonts with it, else falls
 # back to fontTools and warns), libgs-common (the CMYK profile of the print PDF) and
 # chromium (for DAISY Ace).  epubcheck needs Java, which the machine has.
-DEBS := libharfbuzz-subset0 libgs-common chromium
+DEBS := libharfbuzz-subset0 libgs-common chromium poppler-utils
 system-deps:
 	@missing=$$(for d in $(DEBS); do dpkg -s $$d >/dev/null 2>&1 || echo $$d; done); \
 	if [ -n "$$missing" ] && command -v apt-get >/dev/null; then \

@@ -8,6 +8,13 @@ corpus: what WeasyPrint's layout decided is checked where a reader sees it.
   with their type sizes; a line ends hyphenated when its last character is
   WeasyPrint's hyphenate-character (U+2010) or a hyphen.  The count runs on from one
   page to the next in each type size (the text, the footnotes).
+- Hyphenated words (``hyphenated_words``): each line-end hyphen with the word's two
+  halves (the next line of the same type size, on the next page at a page's end), for
+  the rules of issue 17: no capitalised word broken, no stub of one word on the line
+  after, no word going on over a leaf turn (``leaf_turn_hyphens``).
+- Search (``searchable_text``): the text as a reader's search sees it, pypdf's or
+  pdftotext's, with a word broken at a line-end U+002D joined (what poppler, pdfium and
+  MuPDF do with that character and with no other).
 - Footnotes: each link from a note call (an id ``<note>-call-<n>``, linking to
   ``#<note>``) is on a page; the note's named destination is on a page; in a book
   with footnotes the note is on the page of its first call.  Links read with pypdf.
@@ -15,9 +22,15 @@ corpus: what WeasyPrint's layout decided is checked where a reader sees it.
 
 from __future__ import annotations
 
+import re
+import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
-_HYPHENS = ("\u2010", "-", "\u00ad")
+#: What ends a hyphenated line in pdfium's characters: WeasyPrint's default
+#: hyphenate-character, a hyphen-minus, a soft hyphen, or U+0002, pdfium's code for a
+#: line-end hyphen-minus it reads as a soft hyphen (print.css's hyphenate-character).
+_HYPHENS = ("\u2010", "-", "\u00ad", "\x02")
 
 
 def longest_hyphen_run(pdf: Path) -> int:
@@ -89,3 +102,71 @@ def notes_off_their_pages(pdf: Path, prefix: str = "note-") -> list[tuple[str, i
             if target in dests and f"{target}-call-1" in dests:
                 first_call.setdefault(target, index)
     return [(note, page, dests[note]) for note, page in first_call.items() if dests[note] != page]
+
+
+@dataclass(frozen=True)
+class HyphenatedWord:
+    """A word broken at a line end: ``page`` (0-based) of its first half, ``before``
+    (the line's last word, hyphen dropped), ``after`` (the next line's first word,
+    punctuation dropped; empty when no line follows), ``next_line`` (that line), and
+    whether the next line is on the next page."""
+
+    page: int
+    before: str
+    after: str
+    next_line: str
+    over_page: bool
+
+    @property
+    def word(self) -> str:
+        return self.before + self.after
+
+
+def hyphenated_words(pdf: Path) -> list[HyphenatedWord]:
+    """Each line of the PDF that ends in a hyphen, with the line that goes on with it:
+    the next line of the same type size on the page, else the first of that size on
+    the next page (running heads and folios are set in other sizes)."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        pages = [_lines(page) for page in document]
+    finally:
+        document.close()
+    found = []
+    for index, lines in enumerate(pages):
+        for i, (text, size) in enumerate(lines):
+            text = text.rstrip()
+            if not text.endswith(_HYPHENS) or not text[:-1].rstrip()[-1:].isalpha():
+                continue
+            following = [line for line, s in lines[i + 1 :] if s == size]
+            over = not following
+            if over and index + 1 < len(pages):
+                following = [line for line, s in pages[index + 1] if s == size]
+            next_line = following[0].strip() if following else ""
+            before = text[:-1].split()[-1] if text[:-1].split() else ""
+            after = next_line.split()[0] if next_line else ""
+            found.append(HyphenatedWord(index, before, re.sub(r"\W+$", "", after), next_line, over))
+    return found
+
+
+def leaf_turn_hyphens(pdf: Path) -> list[HyphenatedWord]:
+    """The hyphenated words that go on over a leaf turn: broken on the last line of a
+    recto (an odd page: the first is a recto), ended overleaf."""
+    return [word for word in hyphenated_words(pdf) if word.over_page and word.page % 2 == 0]
+
+
+def searchable_text(pdf: Path, tool: str = "pypdf") -> str:
+    """The PDF's text as a search sees it: pypdf's ``extract_text`` or ``pdftotext``'s
+    (poppler-utils), with a word broken at a line-end hyphen-minus joined (pdftotext does
+    it itself; pypdf joins no line, so the readers' rule is applied to its text: a line
+    ending in U+002D after a letter goes on without the hyphen).  Whitespace is
+    collapsed to single spaces."""
+    if tool == "pdftotext":
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    else:
+        import pypdf
+
+        text = "\n".join(page.extract_text() for page in pypdf.PdfReader(str(pdf)).pages)
+        text = re.sub(r"(?<=[^\W\d_])-[ \t]*\n\s*", "", text)
+    return re.sub(r"\s+", " ", text)
