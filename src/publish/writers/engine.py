@@ -386,6 +386,9 @@ def install() -> None:
 
     _keep_footnotes_with_calls(block)
     layout_page.make_page = _make_page  # (remake_page calls it by its module's name)
+    from . import tagging
+
+    tagging.install()  # (the tagged PDF and its links: see tagging.py)
     inline.split_first_line = _split_first_line
     inline.split_text_box = _split_text_box
     inline.iter_line_boxes = iter_line_boxes
