@@ -91,14 +91,14 @@ def test_4_a_correction_on_record(tmp_path: Path) -> None:
     ms = tmp_path / "manuscript"
     shutil.copytree(MANUSCRIPT, ms)
     with (ms / "emendations.yaml").open("a") as fh:
-        fh.write('- where: sedova-1947-07-12\n  original: "the united from with Stalinism"\n')
-        fh.write('  corrected: "the united front with Stalinism"\n  reason: misprint\n  date: 2026-11-25\n')
+        fh.write('- where: sedova-1947-10-22\n  original: "I await your news impatiently"\n')
+        fh.write('  corrected: "I await your news with impatience"\n  reason: misprint\n  date: 2026-11-25\n')
     built = build_into(ms, tmp_path / "out", ("pdf", "epub"))
     for text in (" ".join(epub_text(built.epub).split()), " ".join(" ".join(pdf_pages(built.pdf)).split())):
-        assert "the united front with Stalinism" in text
+        assert "I await your news with impatience" in text
         assert (
-            "Natalia Sedova to La Lutte de Classes, 12 July 1947: the united from with Stalinism → the united front with Stalinism (misprint)"
-            in text
+            "Natalia Sedova to David Korner, 22 October 1947: I await your news impatiently → I await your news with impatience "
+            "(misprint)" in text
         )
 
 

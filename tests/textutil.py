@@ -36,18 +36,20 @@ def pdf_pages(pdf: Path) -> list[str]:
 
 
 def pdf_tokens(pdf: Path) -> Counter[str]:
-    """Tokens of the PDF's text.  WeasyPrint's hyphenation puts U+2010 at a broken line
-    end; the source's own hyphens are U+002D.  Both readings of a break are counted, so a
-    word split by hyphenation is found whole."""
+    """Tokens of the PDF's text.  The hyphenation puts a hyphen (U+002D since the engine's
+    hyphenate-character, U+2010 before) at a broken line end, and never ends a line at
+    the source's own hyphen.  Both readings of a break are counted, so a word split by
+    hyphenation is found whole."""
     pages = pdf_pages(pdf)
     text = "\n".join(pages)
-    joined = re.sub("\u2010\\s*\\n", "", text)
+    joined = re.sub("[\u2010-]\\s*\\n", "", text)
     split = text.replace("\u2010", "-")
     found = tokens(joined) | tokens(split)
     # A word hyphenated at the foot of a page: its end is the first word of the next
-    # page (each page's text is its body first, then the running head and folio).
+    # page (each page's text is its body first, then its footnotes, each opening with its
+    # number, then the running head and folio).
     for page, following in zip(pages, pages[1:], strict=False):
-        end = re.search("(\\w+)\u2010\\n(?:[^\\n]*\\n?){0,2}$", page)
+        end = re.search("(\\w+)[\u2010-]\\n(?:\\d+\\s[\\s\\S]*|(?:[^\\n]*\\n?){0,2})$", page)
         start = re.match(r"\W*(\w+)", following)
         if end and start:
             found[end.group(1) + start.group(1)] += 1
