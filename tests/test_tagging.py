@@ -198,8 +198,9 @@ def test_a_small_document_laid_out_as_one(tmp_path: Path) -> None:
 
     styles = (ROOT / "styles",)
     found = Collector()
-    layout = lay_out(SMALL, styles, BoundedFetcher(list(styles), styles), found, main_id="x")
-    data = write(layout, "digital", "urn:test", styles, found)
+    fetcher = BoundedFetcher(list(styles), styles)
+    layout = lay_out(SMALL, styles, fetcher, found, main_id="x")
+    data = write(layout, ("digital",), "urn:test", styles, fetcher, found)["digital"]
     path = tmp_path / "small.pdf"
     path.write_bytes(data)
     with pikepdf.open(path) as pdf:

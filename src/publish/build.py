@@ -80,7 +80,6 @@ class Result:
     unit_layouts: dict[str, list[tuple[int, bool]]] = field(default_factory=dict)  # profile -> (unit, final?) laid out
     unit_passes: dict[str, list[int]] = field(default_factory=dict)  # profile -> WeasyPrint layouts each took
     passes: dict[str, int] = field(default_factory=dict)  # profile -> layouts of the single document
-    profile_pages: dict[str, int] = field(default_factory=dict)  # profile -> pages of its PDF
     cover_pages: int = 0  # the print cover's spine is for this many pages
 
 
@@ -257,45 +256,32 @@ def _build_pdf(
     step: Callable[[str], None],
     cache: Any = None,
 ) -> Any:
-    """The PDF in each profile and the HTML it is rendered from; returns the first
-    profile's layout (page numbers for the EPUB, the change report), or None.
-    Further profiles are laid out in other processes at the same time."""
+    """The PDF in each profile, from one layout, and the HTML it is laid out from;
+    returns the layout (page numbers for the EPUB, the change report), or None."""
     if "pdf" not in formats and "html" not in formats:
         return None
     from . import render
 
-    first_pdf = None
+    layout = None
     fixes = render.LayoutFixes()
     if "pdf" in formats:
-        from concurrent.futures import ProcessPoolExecutor
-
-        others = profiles[1:]
-        from .runners import _watch
-
-        # (Each worker ends when this process is gone, even killed outright: see runners._watch.)
-        pool_of = ProcessPoolExecutor(max_workers=len(others), initializer=_watch, initargs=(os.getpid(),)) if others else None
-        starts = {p: _taught(book, cache, p) for p in profiles}
-        with pool_of or _NoPool() as pool:
-            futures = {p: pool.submit(_profile_pdf, book, paths, p, start=starts[p]) for p in others}
-            step(f"Step 2: laying out the PDF, {profiles[0]} profile (WeasyPrint)")
-            expected = len(cache.last().get("state", {}).get("pages", ())) if cache is not None else 0
-            first_pdf, fixes, warnings = _profile_pdf(book, paths, profiles[0], step, expected, starts[profiles[0]])
-            done = {profiles[0]: (first_pdf, fixes, warnings)} | {p: f.result() for p, f in futures.items()}
-        for profile, (pdf, taught, _) in done.items():
-            result.passes[profile] = pdf.passes
-            if cache is not None:
-                cache.put("taught", _taught_key(book, profile), json.dumps([taught.endnote_heads, taught.index_roles]).encode())
-        _write_pdfs(book, paths, [(p, pdf, warnings) for p, (pdf, _, warnings) in done.items()], found, result)
+        step("Step 2: laying out the PDF (WeasyPrint)")
+        expected = len(cache.last().get("state", {}).get("pages", ())) if cache is not None else 0
+        layout, pdfs, fixes, warnings = _lay_out_pdf(book, paths, profiles, step, expected, _taught(book, cache))
+        result.passes = dict.fromkeys(profiles, layout.passes)
+        if cache is not None:
+            cache.put("taught", _taught_key(book), json.dumps([fixes.endnote_heads, fixes.index_roles]).encode())
+        _write_pdfs(book, paths, layout, pdfs, warnings, found, result)
     if "html" in formats:
-        _write_html(book, paths, profiles[0], fixes, result)
-    return first_pdf
+        _write_html(book, paths, fixes, result)
+    return layout
 
 
-def _taught_key(book: Book, profile: str) -> str:
-    return f"{book.meta.slug}-{profile}"
+def _taught_key(book: Book) -> str:
+    return book.meta.slug
 
 
-def _taught(book: Book, cache: Any, profile: str) -> Any:
+def _taught(book: Book, cache: Any) -> Any:
     """What the last build's layout taught (the endnotes' heads, the index locators'
     roles), the first guess of this one's: they follow from the pages before the notes
     and the indexes, which a correction seldom moves, so a rebuild is one layout.  (A
@@ -304,7 +290,7 @@ def _taught(book: Book, cache: Any, profile: str) -> Any:
     only accumulate."""
     from .render import LayoutFixes
 
-    stored = cache.get("taught", _taught_key(book, profile)) if cache is not None else None
+    stored = cache.get("taught", _taught_key(book)) if cache is not None else None
     try:
         heads, roles = json.loads(stored) if stored else ((), ())
         return LayoutFixes(tuple(tuple(x) for x in heads), (), tuple(tuple(x) for x in roles))
@@ -334,14 +320,15 @@ def _worth_units(book: Book) -> bool:
     return chars >= 2 * MIN_UNIT_CHARS
 
 
-def _write_pdfs(book: Book, paths: Paths, outcomes: list[tuple[str, Any, list[Any]]], found: Collector, result: Result) -> None:
-    """Each profile's PDF into the output folder; the first's pages and anchors in ``result``."""
-    for profile, pdf, warnings in outcomes:
-        found.items.extend(w for w in warnings if w not in found.items)  # (the profiles lay out alike: each finding once)
+def _write_pdfs(
+    book: Book, paths: Paths, layout: Any, pdfs: dict[str, bytes], warnings: list[Any], found: Collector, result: Result
+) -> None:
+    """Each profile's PDF into the output folder; the layout's pages and anchors in ``result``."""
+    found.items.extend(w for w in warnings if w not in found.items)
+    for profile, data in pdfs.items():
         name = "pdf" if profile == "digital" else f"pdf-{profile}"
-        result.written[name] = _stage(result, paths.output / pdf_name(book.meta.slug, profile), pdf.data)
-    result.pages, result.anchors = outcomes[0][1].page_count, outcomes[0][1].anchors
-    result.profile_pages = {profile: pdf.page_count for profile, pdf, _ in outcomes}
+        result.written[name] = _stage(result, paths.output / pdf_name(book.meta.slug, profile), data)
+    result.pages, result.anchors = layout.page_count, layout.anchors
 
 
 def _build_pdf_units(
@@ -355,52 +342,54 @@ def _build_pdf_units(
     cache: Any = None,
     run: Any = None,
 ) -> Any:
-    """As ``_build_pdf``, each profile laid out in units (``writers/chunked.py``) on a
-    pool of processes, one per core; the profiles' rounds run side by side."""
+    """As ``_build_pdf``, laid out in units (``writers/chunked.py``) on a pool of
+    processes, one per core, each unit written in every profile."""
     if "pdf" not in formats and "html" not in formats:
         return None
-    from concurrent.futures import ThreadPoolExecutor
-
     from . import render
 
-    first_pdf, fixes = None, render.LayoutFixes()
+    layout, fixes = None, render.LayoutFixes()
     if "pdf" in formats:
         step("Step 2: laying out the PDF in units (WeasyPrint)")
-        with ThreadPoolExecutor(max_workers=len(profiles)) as threads:
-            from .cache import layout_salt
+        from .cache import layout_salt
 
-            salt = layout_salt(paths.manuscript, paths.styles, paths.output)  # the same for every profile
-            futures = [threads.submit(_units_pdf, book, paths, p, run, cache, step, salt) for p in profiles]
-            outcomes = [f.result() for f in futures]
-        _write_pdfs(book, paths, [(p, o[0], o[2]) for p, o in zip(profiles, outcomes, strict=True)], found, result)
-        result.unit_layouts = {p: [(k, final) for k, final, _ in o[3]] for p, o in zip(profiles, outcomes, strict=True)}
-        result.unit_passes = {p: [passes for _, _, passes in o[3]] for p, o in zip(profiles, outcomes, strict=True)}
-        first_pdf, guess = outcomes[0][0], outcomes[0][1]
+        salt = layout_salt(paths.manuscript, paths.styles, paths.output)
+        layout, pdfs, guess, warnings, layouts = _units_pdf(book, paths, profiles, run, cache, step, salt)
+        _write_pdfs(book, paths, layout, pdfs, warnings, found, result)
+        result.unit_layouts = dict.fromkeys(profiles, [(k, final) for k, final, _ in layouts])
+        result.unit_passes = dict.fromkeys(profiles, [passes for _, _, passes in layouts])
         fixes = render.LayoutFixes(
             tuple(sorted((k, v["data-head"]) for k, v in guess.marks.items() if "data-head" in v)),
             tuple(sorted(guess.classes.items())),
             tuple(sorted((k, v["data-role"]) for k, v in guess.marks.items() if "data-role" in v)),
         )
     if "html" in formats:
-        _write_html(book, paths, profiles[0], fixes, result)
-    return first_pdf
+        _write_html(book, paths, fixes, result)
+    return layout
 
 
 def _units_pdf(
-    book: Book, paths: Paths, profile: str, run: Any, cache: Any, step: Callable[[str], None], salt: str
-) -> tuple[Any, Any, list[Any], list[tuple[int, bool, int]]]:
-    """One profile's PDF from its layout units; the last build's page counts and folios
-    (kept in the cache) are the first guesses."""
+    book: Book, paths: Paths, profiles: tuple[str, ...], run: Any, cache: Any, step: Callable[[str], None], salt: str
+) -> tuple[Any, dict[str, bytes], Any, list[Any], list[tuple[int, bool, int]]]:
+    """The book laid out in units, written in each of ``profiles`` (none: laid out for
+    its page count); the last build's page counts and folios (kept in the cache) are
+    the first guesses."""
+    from functools import partial
+
     from . import render
+    from .cache import digest
     from .writers import chunked
 
     env = render.environment(paths.templates)
-    html = render.print_html(book, env, source_time(book), profile)
+    html = render.print_html(book, env, source_time(book))
     calls = tuple(_note_calls(book)) if book.settings.notes_print == "footnotes" else ()
     allowed = paths.folders
+    settings = book.settings
 
     def job(doc: str, write: bool) -> chunked.UnitJob:
-        return chunked.UnitJob(doc, profile, paths.styles, allowed, calls, write)
+        return chunked.UnitJob(
+            doc, profiles, paths.styles, allowed, calls, write, settings.output_intent, settings.page.crop_marks
+        )
 
     from .index import indexes, roles
     from .writers.pdf import PdfResult, endnote_heads, press
@@ -418,19 +407,30 @@ def _units_pdf(
         out.update({k: {"data-role": v} for k, v in roles(groups, folios).items()})
         return out
 
-    guess_key = f"{book.meta.slug}-{profile}-{chunked.Guess.FORMAT}"
+    guess_key = f"{book.meta.slug}-{chunked.Guess.FORMAT}"
     stored = cache.get("guess", guess_key) if cache is not None else None
     guess = pickle.loads(stored) if stored else chunked.Guess()
-    seed = f"{book.meta.identifier}#{profile}"
-    pdf, guess, warnings, layouts = chunked.render(
-        html, profile, job, run, cache, guess, marks_of, seed, salt, step=step, press=press(profile, book.settings.output_intent)
+    # (What the units are written with that their HTML does not say: the print profile's.)
+    salt = digest(salt, settings.output_intent, settings.page.crop_marks)
+    layout, pdfs, guess, warnings, layouts = chunked.render(
+        html,
+        profiles,
+        job,
+        run,
+        cache,
+        guess,
+        marks_of,
+        book.meta.identifier,
+        salt,
+        step=step,
+        press=partial(press, intent=settings.output_intent),
     )
     late = Collector()
-    _report_notes(book, pdf, late)
+    _report_notes(book, layout, late)
     warnings = [*warnings, *late.items]
     if cache is not None:
         cache.put("guess", guess_key, pickle.dumps(guess))
-    return pdf, guess, warnings, layouts
+    return layout, pdfs, guess, warnings, layouts
 
 
 def _note_calls(book: Book) -> list[tuple[str, str]]:
@@ -447,20 +447,21 @@ def _note_calls(book: Book) -> list[tuple[str, str]]:
     return out
 
 
-def _profile_pdf(
+def _lay_out_pdf(
     book: Book,
     paths: Paths,
-    profile: str,
+    profiles: tuple[str, ...],
     step: Callable[[str], None] = lambda s: None,
     expected: int = 0,
     start: Any = None,
-) -> tuple[Any, Any, list[Any]]:
+) -> tuple[Any, dict[str, bytes], Any, list[Any]]:
     """Lay out until the layout teaches nothing new (see ``render.LayoutFixes``): once,
     unless the book has endnotes (their running heads) or a footnote the engine could not
-    keep on its call's page; then write the PDF once.  Runs in the main process or in a
-    worker.  ``step`` hears of each page laid out
+    keep on its call's page; then write that one layout in each of ``profiles`` (none:
+    the layout only, for its page count).  ``step`` hears of each page laid out
     (``expected``: the last build's page count, for an estimate; ``start``: the first
-    guess of what the layout teaches, see ``_taught``)."""
+    guess of what the layout teaches, see ``_taught``).  Returns the layout, the PDFs
+    by profile, what the layout taught and the warnings."""
     from . import render
     from .writers.fetch import BoundedFetcher
     from .writers.pdf import lay_out, write
@@ -481,31 +482,24 @@ def _profile_pdf(
         left = ""
         if expected > n > 1:
             left = f" of about {expected}, about {(now - started[0]) / (n - 1) * (expected - n):.0f} s left"
-        step(f"laying out the PDF ({profile}): page {n}{left}")
+        step(f"laying out the PDF: page {n}{left}")
 
     for passes in range(1, MAX_LAYOUTS + 1):
-        html = render.print_html(book, env, created, profile, fixes)
+        html = render.print_html(book, env, created, fixes)
         layout = lay_out(html, paths.styles, fetcher, found, on_page=on_page)
         layout.passes = passes
         learnt = _learn(book, layout, fixes)
         if learnt == fixes:
             break
-        step(f"Step 3: laying out the PDF again, {profile} profile (running heads, footnotes)")
+        step("Step 3: laying out the PDF again (running heads, footnotes)")
         fixes = learnt
-    layout.data = write(layout, profile, book.meta.identifier, paths.styles, found, book.settings.output_intent)
-    layout.document = None  # not needed any more (and not picklable across processes)
+    settings = book.settings
+    pdfs = write(
+        layout, profiles, book.meta.identifier, paths.styles, fetcher, found, settings.output_intent, settings.page.crop_marks
+    )
+    layout.document = None  # not needed any more
     _report_notes(book, layout, found)
-    return layout, fixes, found.items
-
-
-class _NoPool:
-    """Stands in for a process pool when there is a single profile."""
-
-    def __enter__(self) -> _NoPool:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
+    return layout, pdfs, fixes, found.items
 
 
 def _cover(book: Book, paths: Paths, cache: Any) -> bytes:
@@ -536,15 +530,15 @@ def _build_cover(job: _Job, book: Book, found: Collector, result: Result, run: A
     from .writers.cover import print_cover
     from .writers.fetch import BoundedFetcher
 
-    pages = result.profile_pages.get("print")
+    pages = result.pages if "pdf" in job.formats else None  # (one layout serves every profile)
     if pages is None:
         if job.layout == "single":
-            pages = _profile_pdf(book, job.paths, "print", job.step, start=_taught(book, job.cache, "print"))[0].page_count
+            pages = _lay_out_pdf(book, job.paths, (), job.step, start=_taught(book, job.cache))[0].page_count
         else:
             from .cache import layout_salt
 
             salt = layout_salt(job.paths.manuscript, job.paths.styles, job.paths.output)
-            pages = _units_pdf(book, job.paths, "print", run, job.cache, job.step, salt)[0].page_count
+            pages = _units_pdf(book, job.paths, (), run, job.cache, job.step, salt)[0].page_count
     result.cover_pages = pages
     fetcher = BoundedFetcher(list(job.paths.folders), job.paths.styles)
     env = render.environment(job.paths.templates)
@@ -738,14 +732,14 @@ def _discard(result: Result) -> None:
     result.staged.clear()
 
 
-def _write_html(book: Book, paths: Paths, profile: str, fixes: Any, result: Result) -> None:
+def _write_html(book: Book, paths: Paths, fixes: Any, result: Result) -> None:
     """The exact HTML the PDF is rendered from, with its stylesheets and fonts beside it,
     into ``<output>/<slug>-html/``."""
     from . import render
     from .fonts import faces
 
     folder = paths.output / f"{book.meta.slug}-html"
-    html = render.print_html(book, render.environment(paths.templates), source_time(book), profile, fixes)
+    html = render.print_html(book, render.environment(paths.templates), source_time(book), fixes)
     styles, fonts = paths.styles, faces()
     result.written["html"] = folder
     tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".tmp"))

@@ -81,7 +81,7 @@ def lookup(layers: tuple[Path, ...], name: str) -> Path:
 
 
 #: The stylesheets a build reads, by format (the EPUB carries its three).
-STYLESHEETS = ("fonts.css", "base.css", "print.css", "profile-print.css", "epub.css")
+STYLESHEETS = ("fonts.css", "base.css", "print.css", "epub.css")
 
 
 @functools.lru_cache(maxsize=32)
@@ -176,7 +176,7 @@ def check_stylesheets(styles: tuple[Path, ...], found: Any) -> None:
             parts = urlsplit(url)
             why = ""
             if kind == "import":
-                why = "@import is not allowed: the book's stylesheets are fonts.css, base.css, print.css, profile-print.css and epub.css"
+                why = "@import is not allowed: the book's stylesheets are fonts.css, base.css, print.css and epub.css"
             elif parts.scheme or parts.netloc or url.startswith("/") or ".." in Path(parts.path).parts or not parts.path:
                 why = "a stylesheet may name only files of the styles folder, by a relative path (fonts/..., icc/...)"
             elif not _provided(styles, parts.path):

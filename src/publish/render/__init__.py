@@ -366,10 +366,9 @@ class LayoutFixes:
     index_roles: tuple[tuple[str, str], ...] = ()
 
 
-def print_html(
-    book: Book, env: jinja2.Environment, created: dt.datetime, profile: str = "digital", fixes: LayoutFixes = LayoutFixes()
-) -> str:
-    """``profile``: digital or print; ``fixes``: learnt from an earlier layout.  The
+def print_html(book: Book, env: jinja2.Environment, created: dt.datetime, fixes: LayoutFixes = LayoutFixes()) -> str:
+    """The HTML both PDF profiles are laid out from (once: see ``writers/inks.py``);
+    ``fixes``: learnt from an earlier layout.  The
     index's locators come in the order their mentions come in this HTML, recorded as
     the template renders them (the order of their pages: see ``index.py``)."""
     ctx = context(book, created)
@@ -383,7 +382,6 @@ def print_html(
         return sorted(locators, key=lambda loc: order.get(loc.mention, len(order)))
 
     ctx.update(
-        profile=profile,
         endnote_heads=dict(fixes.endnote_heads),
         layout_classes=dict(fixes.classes),
         index_roles=dict(fixes.index_roles),

@@ -1,8 +1,10 @@
 """The PDF laid out in units, in parallel processes, then stitched.
 
-In: the print HTML of one profile (``render.print_html`` without fixes), a process
-pool, the build cache.  Out: a ``PdfResult`` for the whole book, equal in content to
-the single-document render (same pages, folios, links, bookmarks, labels).
+In: the print HTML (``render.print_html`` without fixes), the profiles to write, a
+process pool, the build cache.  Out: a ``PdfResult`` for the whole book and its PDF in
+each profile, equal in content to the single-document render (same pages, folios,
+links, bookmarks, labels).  A unit is laid out once and written in every profile (see
+``inks.py``).
 
 Until nothing changes, each unit (see ``units.py``) whose document differs from the one
 it was laid out from is laid out again (in a worker, or taken from the cache when an
@@ -32,6 +34,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from ..diagnostics import Collector, Diagnostic
+from ..model import OutputIntent
 from . import units as units_mod
 from .pdf import PageStart, PdfResult, folio_labels, off_page
 
@@ -45,11 +48,13 @@ MAX_FIXES = 4
 @dataclass
 class UnitJob:
     html: str
-    profile: str
+    profiles: tuple[str, ...]  # written in each (none: laid out only)
     styles: tuple[Path, ...]
     allowed: tuple[Path, ...]
     note_calls: tuple[tuple[str, str], ...]  # (paragraph id, note id) of each note's first call
     write: bool = True  # False: laid out for its page count only
+    intent: OutputIntent = field(default_factory=OutputIntent)  # the print profile's
+    crop_marks: bool = False
     lead: int = 0  # stub pages before the unit's own (see units.py)
     sentinel: bool = True  # the next unit's sentinel ends the document
     classes: dict[str, str] = field(default_factory=dict)  # learnt by an earlier layout, already set
@@ -75,7 +80,8 @@ def _apply_env(env: tuple[tuple[str, str], ...]) -> None:
 
 @dataclass
 class UnitLayout:
-    pdf: bytes
+    pdfs: dict[str, bytes]  # profile -> the unit's PDF
+    written: bool  # laid out as final (a unit laid out for its page count is not)
     page_count: int
     anchors: dict[str, int]
     starts: list[PageStart | None]
@@ -91,7 +97,7 @@ class UnitLayout:
 def lay_out_unit(job: UnitJob) -> UnitLayout:
     """Lay one unit out until its own fixes settle, then write it (in a worker)."""
     from .fetch import BoundedFetcher
-    from .pdf import VARIANTS, _WeasyLog, engine_findings, lay_out
+    from .pdf import lay_out, write_document
 
     _apply_env(job.env)
     found = Collector()
@@ -111,20 +117,12 @@ def lay_out_unit(job: UnitJob) -> UnitLayout:
     content = len(pages) - job.lead
     if job.sentinel:
         content -= 1 + (len(pages) - job.lead >= 2 and pages[-2]._page_box.page_type.blank)
-    data = b""
-    if job.write:
-        import logging
-
-        logger = logging.getLogger("weasyprint")
-        handler = _WeasyLog(found, job.styles)
-        logger.addHandler(handler)
-        try:
-            with engine_findings(job.styles):  # (a resource refused at write time: R001, as the single document's)
-                data = layout.document.write_pdf(pdf_variant=VARIANTS[job.profile])
-        finally:
-            logger.removeHandler(handler)
+    pdfs = {}
+    for profile in job.profiles if job.write else ():
+        pdfs[profile] = write_document(layout.document, profile, job.styles, fetcher, found, job.intent, job.crop_marks)
     return UnitLayout(
-        data,
+        pdfs,
+        job.write,
         layout.page_count,
         layout.anchors,
         layout.starts,
@@ -168,7 +166,7 @@ class Guess:
 
 def render(
     html: str,
-    profile: str,
+    profiles: tuple[str, ...],
     job: Callable[[str, bool], UnitJob],
     runner: Any,
     cache: Any,
@@ -178,15 +176,16 @@ def render(
     salt: str = "",
     main_id: str = "letters",
     step: Callable[[str], None] = lambda s: None,
-    press: Callable[[Any], None] | None = None,
-) -> tuple[PdfResult, Guess, list[Diagnostic], list[tuple[int, bool, int]]]:
-    """The whole book's PDF from its units.  ``job`` makes a job from a unit's HTML (and
-    whether to write it), ``runner`` runs jobs (see ``runners.py``), ``marks_of``
-    computes from anchors, labels and folios the attributes a layout teaches (element id ->
-    attributes: the endnotes' running heads, the index locators' roles);
-    ``seed`` makes the XMP document id; ``press``: the profile's last changes (``pdf.press``).  Returns the result, what to guess next time, the
-    warnings, and the layouts made: (unit, final?, WeasyPrint layouts it took) in the
-    order they were started."""
+    press: Callable[[str], Callable[[Any], None] | None] = lambda profile: None,
+) -> tuple[PdfResult, dict[str, bytes], Guess, list[Diagnostic], list[tuple[int, bool, int]]]:
+    """The whole book's PDF in each of ``profiles`` from its units.  ``job`` makes a job
+    from a unit's HTML (and whether to write it), ``runner`` runs jobs (see
+    ``runners.py``), ``marks_of`` computes from anchors, labels and folios the
+    attributes a layout teaches (element id -> attributes: the endnotes' running heads,
+    the index locators' roles); ``seed`` and the profile make the XMP document id;
+    ``press``: a profile's last changes (``pdf.press``).  Returns the layout, the PDFs
+    by profile, what to guess next time, the warnings, and the layouts made: (unit,
+    final?, WeasyPrint layouts it took) in the order they were started."""
     from ..cache import digest
     from .stitch import Piece, stitch
 
@@ -233,7 +232,7 @@ def render(
             if memo.get(k, (None,))[0] != shows:
                 memo[k] = (shows, units_mod.document(split, k, plan.first[k], folios, None, attributes, plan.verso[k]))
             docs.append(memo[k][1])
-        done = [made[k] == docs[k] and bool(results[k].pdf) for k in range(n)]  # type: ignore[union-attr]
+        done = [made[k] == docs[k] and results[k].written for k in range(n)]  # type: ignore[union-attr]
         busy = {layouts[i][0] for i, _, write, _ in running.values() if write}  # a final layout in flight
         counting = {layouts[i][0] for i, _, write, _ in running.values() if not write}
         # Final: the unit's first folio and the folios it prints are known; it is laid
@@ -258,16 +257,17 @@ def render(
             queue = [(k, True) for k in range(n) if not done[k]]
         hits = 0
         for k, write in queue if cache is not None else ():
-            hit = cache.get(f"units-{profile}", digest("unit", profile, salt, docs[k])) if write else None
-            if hit is not None:
-                results[k] = pickle.loads(hit)
+            stored = cache.get("units", digest("unit", salt, docs[k])) if write else None
+            hit = pickle.loads(stored) if stored is not None else None
+            if hit is not None and set(profiles) <= hit.pdfs.keys():  # (written in the profiles asked)
+                results[k] = hit
                 made[k], counts[k], known[k] = docs[k], results[k].content, True  # type: ignore[union-attr]
                 taught[k] = (memo[k][0], results[k].classes)  # type: ignore[union-attr]
                 hits += 1
         if hits:
             continue  # an earlier build laid these out: look again with what they tell
         for k, write in queue[: max(0, runner.slots - len(running))]:
-            step(f"laying out unit {k + 1} of {n} ({profile}{'' if write else ', page count'})")
+            step(f"laying out unit {k + 1} of {n}{'' if write else ' (page count)'}")
             running[runner.submit(lay_out_unit, job_for(k, write, plan, attributes))] = (len(layouts), docs[k], write, memo[k][0])
             layouts.append((k, write, 0))
         for handle in runner.wait(list(running)):
@@ -276,10 +276,10 @@ def render(
             k = layouts[index][0]
             layouts[index] = (k, write, laid.passes)
             taught[k] = (shows, laid.classes)
-            if write or results[k] is None or not results[k].pdf:  # type: ignore[union-attr]
+            if write or results[k] is None or not results[k].written:  # type: ignore[union-attr]
                 results[k], made[k], counts[k], known[k] = laid, doc, laid.content, True
-            if cache is not None and laid.pdf:
-                cache.put(f"units-{profile}", digest("unit", profile, salt, doc), pickle.dumps(laid))
+            if cache is not None and laid.written:
+                cache.put("units", digest("unit", salt, doc), pickle.dumps(laid))
         if len(layouts) > MAX_LAYOUTS * n:
             raise RuntimeError("the layout units did not settle")  # a bug, not bad input
     else:
@@ -288,20 +288,21 @@ def render(
     plan = _plan(split, counts, main_unit)
     warnings: list[Diagnostic] = []
     classes: dict[str, str] = {}
-    pieces = []
     for k, laid in enumerate(results):
-        assert laid is not None and laid.pdf
+        assert laid is not None and laid.written
         if laid.lead != plan.verso[k] or laid.page_count != laid.lead + plan.keep[k] + (k + 1 < n):
             raise RuntimeError(f"layout unit {k + 1} has {laid.page_count} pages, not the planned ones")  # a bug
         warnings.extend(laid.warnings)
         classes.update(laid.classes)
-        pieces.append(Piece(laid.pdf, plan.keep[k], laid.levels, skip=laid.lead))
     from .pdf import fixed_xmp
 
-    layout.data = stitch(pieces, layout.main_start, lambda xml: fixed_xmp(xml, seed), press)
+    pdfs = {}
+    for profile in profiles:
+        pieces = [Piece(laid.pdfs[profile], plan.keep[k], laid.levels, skip=laid.lead) for k, laid in enumerate(results)]  # type: ignore[union-attr]
+        pdfs[profile] = stitch(pieces, layout.main_start, lambda xml, p=profile: fixed_xmp(xml, f"{seed}#{p}"), press(profile))
     if cache is not None:  # the layouts of earlier versions of the units go
-        cache.prune(f"units-{profile}", {digest("unit", profile, salt, doc) for doc in made if doc is not None})
-    return layout, Guess(counts, folios, classes, marks), warnings, layouts
+        cache.prune("units", {digest("unit", salt, doc) for doc in made if doc is not None})
+    return layout, pdfs, Guess(counts, folios, classes, marks), warnings, layouts
 
 
 def _carried(taught: tuple[tuple, dict[str, str]] | None, shows: tuple, holders: set[str]) -> dict[str, str]:

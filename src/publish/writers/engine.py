@@ -389,6 +389,9 @@ def install() -> None:
     from . import tagging
 
     tagging.install()  # (the tagged PDF and its links: see tagging.py)
+    from . import inks
+
+    inks.install()  # (one layout written in each profile: see inks.py)
     inline.split_first_line = _split_first_line
     inline.split_text_box = _split_text_box
     inline.iter_line_boxes = iter_line_boxes

@@ -248,29 +248,78 @@ def press(profile: str, intent: OutputIntent) -> Callable[[Any], None] | None:
 
 def write(
     layout: PdfResult,
-    profile: str,
+    profiles: Iterable[str],
     identifier: str,
     styles: tuple[Path, ...],
+    fetcher: BoundedFetcher,
     found: Collector,
     intent: OutputIntent | None = None,
-) -> bytes:
-    """The laid-out document as PDF bytes in ``profile``, with page labels and fixed ids
-    (pikepdf, as the stitched PDF of layout units: see ``stitch.finish``)."""
+    crop_marks: bool = False,
+) -> dict[str, bytes]:
+    """The laid-out document as PDF bytes in each of ``profiles`` (one layout, written
+    in each: see ``inks.py``), with page labels and fixed ids (pikepdf, as the stitched
+    PDF of layout units: see ``stitch.finish``)."""
     import pikepdf
 
     from .stitch import finish
+
+    intent = intent or OutputIntent()
+    out = {}
+    for profile in profiles:
+        raw = write_document(layout.document, profile, styles, fetcher, found, intent, crop_marks)
+        seed = f"{identifier}#{profile}"
+        with pikepdf.open(io.BytesIO(raw)) as pdf:
+            out[profile] = finish(
+                pdf, layout.main_start, lambda xml, seed=seed: fixed_xmp(xml, seed), press=press(profile, intent)
+            )
+    return out
+
+
+def write_document(
+    document: Any,
+    profile: str,
+    styles: tuple[Path, ...],
+    fetcher: BoundedFetcher,
+    found: Collector,
+    intent: OutputIntent,
+    crop_marks: bool,
+) -> bytes:
+    """WeasyPrint's PDF of a laid-out ``document`` in ``profile`` (its variant, and what
+    ``inks.profile_of`` changes: bleed, crop marks, the CMYK output intent and colours).
+    A resource refused (the CMYK profile, an image) is R001, as at layout time."""
+    from . import inks
 
     logger = logging.getLogger("weasyprint")
     handler = _WeasyLog(found, styles)
     logger.addHandler(handler)
     try:
         with engine_findings(styles):
-            raw = layout.document.write_pdf(pdf_variant=VARIANTS[profile])
+            cmyk = cmyk_profile(styles, fetcher, intent.profile) if profile == "print" else None
+            with inks.profile_of(document, profile, crop_marks, cmyk):
+                return document.write_pdf(pdf_variant=VARIANTS[profile])
     finally:
         logger.removeHandler(handler)
-    seed = f"{identifier}#{profile}"
-    with pikepdf.open(io.BytesIO(raw)) as pdf:
-        return finish(pdf, layout.main_start, lambda xml: fixed_xmp(xml, seed), press=press(profile, intent or OutputIntent()))
+
+
+def cmyk_profile(styles: tuple[Path, ...], fetcher: BoundedFetcher, name: str) -> Any:
+    """WeasyPrint's ``ColorProfile`` of ``styles/icc/<name>`` (book.yaml's
+    ``print.output_intent.profile``), read through the bounded fetcher as a stylesheet's
+    ``@color-profile`` would be; a file that is not an ICC profile is R001."""
+    from urllib.parse import urljoin
+
+    from weasyprint.css import ColorProfile
+    from weasyprint.urls import fetch
+
+    from .fetch import base_url
+
+    url = urljoin(base_url(styles), f"icc/{name}")
+    with fetch(fetcher, url) as response:
+        try:
+            return ColorProfile(response, url, "relative-colorimetric", ("cyan", "magenta", "yellow", "black"))
+        except Exception as exc:  # (PIL's ImageCms.PyCMSError, or what a truncated file raises)
+            bad = Collector()
+            bad.error(Code.RESOURCE_REFUSED, Loc(str(fetcher.resolve(url))), f"icc/{name} is not an ICC profile ({exc})")
+            raise ManuscriptError(bad.items) from exc
 
 
 def page_digests(document: Any) -> list[str]:
