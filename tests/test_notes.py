@@ -226,12 +226,12 @@ def test_no_warning_and_no_note_off_its_page_read_back_from_the_pdf(footnotes) -
 
 def test_a_note_off_its_calls_page_is_a_warning_at_its_paragraph(footnotes) -> None:
     """What the final layout could not do is said, at the paragraph's file and line
-    (build._report_notes, on a layout whose anchors put one note a page late)."""
+    (book_pdf._report_notes, on a layout whose anchors put one note a page late)."""
     from dataclasses import replace
 
-    from publish.build import _note_calls, _report_notes
     from publish.diagnostics import Collector
     from publish.walk import paragraphs
+    from publish.writers.book_pdf import _note_calls, _report_notes
     from publish.writers.pdf import PdfResult, folio_labels
 
     book = footnotes.result.book

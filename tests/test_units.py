@@ -89,7 +89,7 @@ def single_edition(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_edition_is_laid_out_in_units(edition) -> None:
-    layouts = edition.result.unit_layouts["digital"]
+    layouts = [(k, final) for k, final, _ in edition.result.unit_layouts]
     # The front matter, the letters, the appendix, the calendar, the persons, the
     # glossary, the indexes.
     assert {k for k, final in layouts if final} == {0, 1, 2, 3, 4, 5, 6}
@@ -125,7 +125,7 @@ def test_2x_corpus_in_units_equals_single_document(tmp_path: Path) -> None:
     units = build_into(corpus, tmp_path / "units", ("pdf",))
     single = build_into(corpus, tmp_path / "single", ("pdf",), layout="single")
     assert units.result.book.settings.calendar is False and not units.result.book.settings.persons
-    layouts = units.result.unit_layouts["digital"]
+    layouts = [(k, final) for k, final, _ in units.result.unit_layouts]
     # The front, the letters' title, four parts by year, the appendix, the glossary.
     assert len({k for k, _ in layouts}) == 8
     assert units.result.pages >= 40
@@ -139,7 +139,7 @@ def test_one_word_correction_lays_out_one_unit_and_gives_a_full_builds_text(tmp_
     assert "the greatest importance" in text
     letter.write_text(text.replace("the greatest importance", "the utmost importance", 1), encoding="utf-8")
     again = build_into(manuscript_copy, tmp_path / "out", ("pdf",))
-    assert again.result.unit_layouts["digital"] == [(1, True)]  # the letters, nothing else
+    assert [(k, final) for k, final, _ in again.result.unit_layouts] == [(1, True)]  # the letters, nothing else
     single = build_into(manuscript_copy, tmp_path / "single", ("pdf",), layout="single")
     assert "utmost importance" in " ".join(facts(again.pdf)["pages"])  # type: ignore[arg-type]
     assert_same(again.pdf, single.pdf)
@@ -149,15 +149,15 @@ def test_a_single_document_takes_one_layout_before_and_after_a_correction(tmp_pa
     """The edition (one document at 1x) is laid out once: the hyphenation limit and the
     footnotes' places are decided in the layout (writers/engine.py), not learnt from a
     first one.  Only its index is: a first build takes a second layout to print the
-    index's pages, a rebuild starts from what the last build learnt (build._taught).
+    index's pages, a rebuild starts from what the last build learnt (writers/book_pdf.taught).
     A corrected build gives the pages a build from scratch gives."""
     first = build_into(manuscript_copy, tmp_path / "out", ("pdf",), layout="single")
-    assert first.result.passes["digital"] == 2
+    assert first.result.passes == 2
     letter = manuscript_copy / "letters" / "05-uc-1947-06-05.md"
     text = letter.read_text(encoding="utf-8")
     letter.write_text(text.replace("the greatest importance", "the utmost importance", 1), encoding="utf-8")
     again = build_into(manuscript_copy, tmp_path / "out", ("pdf",), layout="single")
-    assert again.result.passes["digital"] == 1
+    assert again.result.passes == 1
     fresh = build_into(manuscript_copy, tmp_path / "fresh", ("pdf",), layout="single")
     assert_same(again.pdf, fresh.pdf)
 
@@ -167,17 +167,18 @@ def test_auto_layout_uses_units_when_the_correspondence_has_parts(tmp_path: Path
 
     from corpus import make
 
-    from publish.build import _worth_units, load
+    from publish.build import load
+    from publish.writers.book_pdf import worth_units
 
     def untagged(book):  # the same book without registers: no index
         return replace(book, register=())
 
-    assert _worth_units(load(MANUSCRIPT))  # an index: only its unit is laid out again
-    assert not _worth_units(untagged(load(MANUSCRIPT)))  # the eleven letters run on: one unit holds most of the book
-    assert _worth_units(untagged(load(make(2, tmp_path / "ms"))))  # parts by year
+    assert worth_units(load(MANUSCRIPT))  # an index: only its unit is laid out again
+    assert not worth_units(untagged(load(MANUSCRIPT)))  # the eleven letters run on: one unit holds most of the book
+    assert worth_units(untagged(load(make(2, tmp_path / "ms"))))  # parts by year
     # Letters on fresh pages, no parts: units when the letters hold the text of two.
-    assert not _worth_units(untagged(load(make(1, tmp_path / "new", new_page=True, parts=False))))
-    assert _worth_units(untagged(load(make(3, tmp_path / "new3", new_page=True, parts=False))))
+    assert not worth_units(untagged(load(make(1, tmp_path / "new", new_page=True, parts=False))))
+    assert worth_units(untagged(load(make(3, tmp_path / "new3", new_page=True, parts=False))))
 
 
 @pytest.fixture(scope="session")
@@ -219,7 +220,7 @@ def test_letters_on_fresh_pages_are_units_equal_to_the_single_document(new_page_
     letters = book.all_letters
     # The front matter, the letters' title, each part's title and the appendix's (each
     # a unit: the least text is one character), each letter, the glossary.
-    assert len({k for k, _ in each.result.unit_layouts[profile]}) == 1 + 1 + parts + 1 + len(letters) + 1
+    assert len({k for k, _, _ in each.result.unit_layouts}) == 1 + 1 + parts + 1 + len(letters) + 1
     reader = PdfReader(str(single.out / name))
     openings = [reader.get_destination_page_number(reader.named_destinations[letter.id]) for letter in letters]
     assert any(page % 2 == 1 for page in openings), "some letters open on a verso (an odd 0-based index)"
@@ -234,7 +235,7 @@ def test_letters_on_fresh_pages_are_units_equal_to_the_single_document(new_page_
         if cut.owner[e] == k and e.get("class") == "pageref" and e.get("href")[1:] in cut.ids[k]
     ]
     assert inner, "a unit prints the folio of one of its own letters"
-    assert len({k for k, _ in grouped.result.unit_layouts[profile]}) == len(cut)
+    assert len({k for k, _, _ in grouped.result.unit_layouts}) == len(cut)
     assert_same(grouped.out / name, single.out / name)
 
 

@@ -10,9 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
-import json
 import os
-import pickle
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -77,9 +75,10 @@ class Result:
     report: dict[str, Any] = field(default_factory=dict)  # what changed since the last build
     rendered_docs: list[str] = field(default_factory=list)  # EPUB documents rendered (not from the cache)
     layout: str = ""  # how the PDF was laid out: units or single
-    unit_layouts: dict[str, list[tuple[int, bool]]] = field(default_factory=dict)  # profile -> (unit, final?) laid out
-    unit_passes: dict[str, list[int]] = field(default_factory=dict)  # profile -> WeasyPrint layouts each took
-    passes: dict[str, int] = field(default_factory=dict)  # profile -> layouts of the single document
+    # One layout serves every profile: in units, (unit, final?, WeasyPrint layouts it
+    # took) for each unit laid out; as one document, the WeasyPrint layouts it took.
+    unit_layouts: list[tuple[int, bool, int]] = field(default_factory=list)
+    passes: int = 0
     cover_pages: int = 0  # the print cover's spine is for this many pages
 
 
@@ -131,7 +130,7 @@ def build(
     ``layout``: ``units`` lays the PDF out in units in parallel processes and stitches
     them (``writers/chunked.py``); ``single`` lays it out as one document (the
     reference the units are tested against); ``auto``: units when the correspondence
-    has parts (see ``_worth_units``), else single."""
+    has parts (see ``book_pdf.worth_units``), else single."""
     from . import fonts
     from .cache import BuildCache, inputs_key
     from .parse import source_revision
@@ -180,8 +179,10 @@ def _build(job: _Job) -> Result:
     check_stylesheets(job.paths.styles, found)  # before the manuscript: load reports both
     book = load(job.paths.manuscript, found, job.strict)
     _check_output(job.paths.output)  # created only once the manuscript is known to be valid
-    if job.layout == "auto":
-        job.layout = "units" if _worth_units(book) else "single"
+    if job.layout == "auto" and {"pdf", "html", "cover"} & set(job.formats):  # (else nothing is laid out)
+        from .writers.book_pdf import worth_units
+
+        job.layout = "units" if worth_units(book) else "single"
     result = Result(book, layout=job.layout)
     with _output_lock(job.paths.output, job.step):
         _clean_stale(job.paths.output)
@@ -216,10 +217,7 @@ def _build_set(job: _Job, book: Book, found: Collector, result: Result) -> Resul
         # With the PDF laid out in other processes, this one draws the EPUB's cover
         # meanwhile (the single document's layout runs here: then the cover waits).
         cover = side.submit(_cover, book, job.paths, job.cache) if "epub" in job.formats and job.layout != "single" else None
-        if job.layout == "single":
-            first_pdf = _build_pdf(book, job.paths, job.formats, job.profiles, found, result, job.step, job.cache)
-        else:
-            first_pdf = _build_pdf_units(book, job.paths, job.formats, job.profiles, found, result, job.step, job.cache, run)
+        first_pdf = _build_pdf(job, book, found, result, run)
         if "epub" in job.formats:
             job.step("Step 4: packaging the EPUB")
             drawn = cover.result() if cover is not None else _cover(book, job.paths, job.cache)
@@ -246,260 +244,29 @@ def _build_set(job: _Job, book: Book, found: Collector, result: Result) -> Resul
     return result
 
 
-def _build_pdf(
-    book: Book,
-    paths: Paths,
-    formats: tuple[str, ...],
-    profiles: tuple[str, ...],
-    found: Collector,
-    result: Result,
-    step: Callable[[str], None],
-    cache: Any = None,
-) -> Any:
-    """The PDF in each profile, from one layout, and the HTML it is laid out from;
-    returns the layout (page numbers for the EPUB, the change report), or None."""
-    if "pdf" not in formats and "html" not in formats:
+def _build_pdf(job: _Job, book: Book, found: Collector, result: Result, run: Any) -> Any:
+    """The PDF in each profile (``writers/book_pdf.py``: one layout, written in each) and
+    the HTML it is laid out from, staged; returns the layout (page numbers for the EPUB,
+    the change report), or None."""
+    if "pdf" not in job.formats and "html" not in job.formats:
         return None
-    from . import render
-
-    layout = None
-    fixes = render.LayoutFixes()
-    if "pdf" in formats:
-        step("Step 2: laying out the PDF (WeasyPrint)")
-        expected = len(cache.last().get("state", {}).get("pages", ())) if cache is not None else 0
-        layout, pdfs, fixes, warnings = _lay_out_pdf(book, paths, profiles, step, expected, _taught(book, cache))
-        result.passes = dict.fromkeys(profiles, layout.passes)
-        if cache is not None:
-            cache.put("taught", _taught_key(book), json.dumps([fixes.endnote_heads, fixes.index_roles]).encode())
-        _write_pdfs(book, paths, layout, pdfs, warnings, found, result)
-    if "html" in formats:
-        _write_html(book, paths, fixes, result)
-    return layout
-
-
-def _taught_key(book: Book) -> str:
-    return book.meta.slug
-
-
-def _taught(book: Book, cache: Any) -> Any:
-    """What the last build's layout taught (the endnotes' heads, the index locators'
-    roles), the first guess of this one's: they follow from the pages before the notes
-    and the indexes, which a correction seldom moves, so a rebuild is one layout.  (A
-    guess is checked like any other: the layout is repeated until it teaches nothing
-    new, so the PDF does not depend on the cache.)  The classes are not carried: they
-    only accumulate."""
     from .render import LayoutFixes
 
-    stored = cache.get("taught", _taught_key(book)) if cache is not None else None
-    try:
-        heads, roles = json.loads(stored) if stored else ((), ())
-        return LayoutFixes(tuple(tuple(x) for x in heads), (), tuple(tuple(x) for x in roles))
-    except (ValueError, TypeError):  # a cache entry of another shape: no guess
-        return LayoutFixes()
+    layout, fixes = None, LayoutFixes()
+    if "pdf" in job.formats:
+        from .writers import book_pdf
 
-
-def _worth_units(book: Book) -> bool:
-    """Whether laying the PDF out in units pays: when the correspondence has parts, each
-    opening on a recto, or letters that open fresh pages and hold the text of two units
-    (``units.MIN_UNIT_CHARS``), there are units to lay out side by side.  Without them
-    the letters are one unit, most of the book, which waits for nothing and which the
-    front matter and the appendix wait for: units would add their costs (processes, a
-    second layout of the front matter, stitching) and gain no parallel work.  Except
-    when the book has an index: its pages are learnt from a first layout, and in units
-    only the index is laid out again, not the book (the edition: 4.4 s in units, 6.9 s
-    as one document, measured on this machine)."""
-    from .index import indexes
-    from .walk import plain_text
-    from .writers.units import MIN_UNIT_CHARS
-
-    if sum(1 for g in book.groups if g.id) >= 2 or indexes(book):
-        return True
-    if not book.settings.letters_new_page:
-        return False
-    chars = sum(len(plain_text(b)) for letter in book.all_letters for b in letter.blocks)
-    return chars >= 2 * MIN_UNIT_CHARS
-
-
-def _write_pdfs(
-    book: Book, paths: Paths, layout: Any, pdfs: dict[str, bytes], warnings: list[Any], found: Collector, result: Result
-) -> None:
-    """Each profile's PDF into the output folder; the layout's pages and anchors in ``result``."""
-    found.items.extend(w for w in warnings if w not in found.items)
-    for profile, data in pdfs.items():
-        name = "pdf" if profile == "digital" else f"pdf-{profile}"
-        result.written[name] = _stage(result, paths.output / pdf_name(book.meta.slug, profile), data)
-    result.pages, result.anchors = layout.page_count, layout.anchors
-
-
-def _build_pdf_units(
-    book: Book,
-    paths: Paths,
-    formats: tuple[str, ...],
-    profiles: tuple[str, ...],
-    found: Collector,
-    result: Result,
-    step: Callable[[str], None],
-    cache: Any = None,
-    run: Any = None,
-) -> Any:
-    """As ``_build_pdf``, laid out in units (``writers/chunked.py``) on a pool of
-    processes, one per core, each unit written in every profile."""
-    if "pdf" not in formats and "html" not in formats:
-        return None
-    from . import render
-
-    layout, fixes = None, render.LayoutFixes()
-    if "pdf" in formats:
-        step("Step 2: laying out the PDF in units (WeasyPrint)")
-        from .cache import layout_salt
-
-        salt = layout_salt(paths.manuscript, paths.styles, paths.output)
-        layout, pdfs, guess, warnings, layouts = _units_pdf(book, paths, profiles, run, cache, step, salt)
-        _write_pdfs(book, paths, layout, pdfs, warnings, found, result)
-        result.unit_layouts = dict.fromkeys(profiles, [(k, final) for k, final, _ in layouts])
-        result.unit_passes = dict.fromkeys(profiles, [passes for _, _, passes in layouts])
-        fixes = render.LayoutFixes(
-            tuple(sorted((k, v["data-head"]) for k, v in guess.marks.items() if "data-head" in v)),
-            tuple(sorted(guess.classes.items())),
-            tuple(sorted((k, v["data-role"]) for k, v in guess.marks.items() if "data-role" in v)),
-        )
-    if "html" in formats:
-        _write_html(book, paths, fixes, result)
+        made = book_pdf.make(book, job.paths, job.profiles, job.layout, source_time(book), job.cache, run, job.step)
+        found.items.extend(w for w in made.warnings if w not in found.items)
+        for profile, data in made.pdfs.items():
+            name = "pdf" if profile == "digital" else f"pdf-{profile}"
+            result.written[name] = _stage(result, job.paths.output / pdf_name(book.meta.slug, profile), data)
+        layout, fixes = made.layout, made.fixes
+        result.pages, result.anchors = layout.page_count, layout.anchors
+        result.passes, result.unit_layouts = made.passes, made.unit_layouts
+    if "html" in job.formats:
+        _write_html(book, job.paths, fixes, result)
     return layout
-
-
-def _units_pdf(
-    book: Book, paths: Paths, profiles: tuple[str, ...], run: Any, cache: Any, step: Callable[[str], None], salt: str
-) -> tuple[Any, dict[str, bytes], Any, list[Any], list[tuple[int, bool, int]]]:
-    """The book laid out in units, written in each of ``profiles`` (none: laid out for
-    its page count); the last build's page counts and folios (kept in the cache) are
-    the first guesses."""
-    from functools import partial
-
-    from . import render
-    from .cache import digest
-    from .writers import chunked
-
-    env = render.environment(paths.templates)
-    html = render.print_html(book, env, source_time(book))
-    calls = tuple(_note_calls(book)) if book.settings.notes_print == "footnotes" else ()
-    allowed = paths.folders
-    settings = book.settings
-
-    def job(doc: str, write: bool) -> chunked.UnitJob:
-        return chunked.UnitJob(
-            doc, profiles, paths.styles, allowed, calls, write, settings.output_intent, settings.page.crop_marks
-        )
-
-    from .index import indexes, roles
-    from .writers.pdf import PdfResult, endnote_heads, press
-
-    groups = indexes(book)
-
-    def marks_of(anchors: dict[str, int], labels: list[str], folios: dict[str, str]) -> dict[str, dict[str, str]]:
-        """What a layout teaches the units' documents: the endnotes' running heads and
-        the index locators' roles (from ``folios``: the last build's stand for the units
-        not laid out yet), as attributes (see ``render.LayoutFixes``)."""
-        out: dict[str, dict[str, str]] = {}
-        if book.settings.notes_print == "endnotes":
-            heads = endnote_heads(book, PdfResult(b"", len(labels), anchors, 0, labels, [], []))
-            out.update({k: {"data-head": v} for k, v in heads.items()})
-        out.update({k: {"data-role": v} for k, v in roles(groups, folios).items()})
-        return out
-
-    guess_key = f"{book.meta.slug}-{chunked.Guess.FORMAT}"
-    stored = cache.get("guess", guess_key) if cache is not None else None
-    guess = pickle.loads(stored) if stored else chunked.Guess()
-    # (What the units are written with that their HTML does not say: the print profile's.)
-    salt = digest(salt, settings.output_intent, settings.page.crop_marks)
-    layout, pdfs, guess, warnings, layouts = chunked.render(
-        html,
-        profiles,
-        job,
-        run,
-        cache,
-        guess,
-        marks_of,
-        book.meta.identifier,
-        salt,
-        step=step,
-        press=partial(press, intent=settings.output_intent),
-    )
-    late = Collector()
-    _report_notes(book, layout, late)
-    warnings = [*warnings, *late.items]
-    if cache is not None:
-        cache.put("guess", guess_key, pickle.dumps(guess))
-    return layout, pdfs, guess, warnings, layouts
-
-
-def _note_calls(book: Book) -> list[tuple[str, str]]:
-    """(paragraph id, note id) for the first call of each note."""
-    from .model import NoteRef
-    from .walk import inline_nodes, paragraphs
-
-    out = []
-    for item in (*book.front, *book.all_letters):
-        for p in paragraphs(item.blocks):
-            for node in inline_nodes([p]):
-                if isinstance(node, NoteRef) and node.call == 1:
-                    out.append((p.id, node.note_id))
-    return out
-
-
-def _lay_out_pdf(
-    book: Book,
-    paths: Paths,
-    profiles: tuple[str, ...],
-    step: Callable[[str], None] = lambda s: None,
-    expected: int = 0,
-    start: Any = None,
-) -> tuple[Any, dict[str, bytes], Any, list[Any]]:
-    """Lay out until the layout teaches nothing new (see ``render.LayoutFixes``): once,
-    unless the book has endnotes (their running heads) or a footnote the engine could not
-    keep on its call's page; then write that one layout in each of ``profiles`` (none:
-    the layout only, for its page count).  ``step`` hears of each page laid out
-    (``expected``: the last build's page count, for an estimate; ``start``: the first
-    guess of what the layout teaches, see ``_taught``).  Returns the layout, the PDFs
-    by profile, what the layout taught and the warnings."""
-    from . import render
-    from .writers.fetch import BoundedFetcher
-    from .writers.pdf import lay_out, write
-
-    found = Collector()
-    env = render.environment(paths.templates)
-    created = source_time(book)
-    fetcher = BoundedFetcher(list(paths.folders), paths.styles)
-    fixes = start if start is not None else render.LayoutFixes()
-    started = [0.0]
-
-    def on_page(n: int) -> None:
-        import time
-
-        now = time.perf_counter()
-        if n == 1:
-            started[0] = now
-        left = ""
-        if expected > n > 1:
-            left = f" of about {expected}, about {(now - started[0]) / (n - 1) * (expected - n):.0f} s left"
-        step(f"laying out the PDF: page {n}{left}")
-
-    for passes in range(1, MAX_LAYOUTS + 1):
-        html = render.print_html(book, env, created, fixes)
-        layout = lay_out(html, paths.styles, fetcher, found, on_page=on_page)
-        layout.passes = passes
-        learnt = _learn(book, layout, fixes)
-        if learnt == fixes:
-            break
-        step("Step 3: laying out the PDF again (running heads, footnotes)")
-        fixes = learnt
-    settings = book.settings
-    pdfs = write(
-        layout, profiles, book.meta.identifier, paths.styles, fetcher, found, settings.output_intent, settings.page.crop_marks
-    )
-    layout.document = None  # not needed any more
-    _report_notes(book, layout, found)
-    return layout, pdfs, fixes, found.items
 
 
 def _cover(book: Book, paths: Paths, cache: Any) -> bytes:
@@ -532,13 +299,9 @@ def _build_cover(job: _Job, book: Book, found: Collector, result: Result, run: A
 
     pages = result.pages if "pdf" in job.formats else None  # (one layout serves every profile)
     if pages is None:
-        if job.layout == "single":
-            pages = _lay_out_pdf(book, job.paths, (), job.step, start=_taught(book, job.cache))[0].page_count
-        else:
-            from .cache import layout_salt
+        from .writers import book_pdf
 
-            salt = layout_salt(job.paths.manuscript, job.paths.styles, job.paths.output)
-            pages = _units_pdf(book, job.paths, (), run, job.cache, job.step, salt)[0].page_count
+        pages = book_pdf.make(book, job.paths, (), job.layout, source_time(book), job.cache, run, job.step).layout.page_count
     result.cover_pages = pages
     fetcher = BoundedFetcher(list(job.paths.folders), job.paths.styles)
     env = render.environment(job.paths.templates)
@@ -605,59 +368,6 @@ def _only_faces(css: bytes, names: set[str]) -> bytes:
         return rule.group(0) if src is None or src.group(1).decode() in names else b""
 
     return re.sub(rb"@font-face\s*\{[^}]*\}\n?", keep, css)
-
-
-#: Layouts of one PDF at most: the first; one to start a page at a paragraph whose
-#: footnote the engine could not keep on its call's page (and one more if that moved
-#: another); one more for the endnotes' heads if that moved pages.
-MAX_LAYOUTS = 4
-
-
-def _learn(book: Book, pdf: Any, fixes: Any) -> Any:
-    """What this layout teaches the next one (see ``render.LayoutFixes``)."""
-    from .index import indexes, roles
-    from .render import LayoutFixes
-    from .writers.pdf import endnote_heads
-
-    heads = endnote_heads(book, pdf) if book.settings.notes_print == "endnotes" else {}
-    classes: dict[str, set[str]] = {k: set(v.split()) for k, v in fixes.classes}
-    if book.settings.notes_print == "footnotes":
-        for paragraph, _ in _off_page(book, pdf):
-            classes.setdefault(paragraph, set()).add("note-break")
-    placed = roles(indexes(book), {k: pdf.labels[v] for k, v in pdf.anchors.items()})
-    return LayoutFixes(
-        tuple(sorted(heads.items())),
-        tuple(sorted((k, " ".join(sorted(v))) for k, v in classes.items())),
-        tuple(sorted(placed.items())),
-    )
-
-
-def _report_notes(book: Book, pdf: Any, found: Collector) -> None:
-    """A warning (L003) at each paragraph whose note the final layout printed on
-    another page than its call (or not at all)."""
-    from .diagnostics import Code
-    from .walk import paragraphs
-
-    if book.settings.notes_print != "footnotes":
-        return
-    where = {p.id: p.loc for item in (*book.front, *book.all_letters) for p in paragraphs(item.blocks)}
-    for paragraph, note in _off_page(book, pdf):
-        page, call = pdf.anchors.get(note), pdf.anchors.get(f"{note}-call-1")
-        if paragraph in where:
-            printed = f"on page {pdf.labels[page]}" if page is not None else "nowhere"
-            found.warning(
-                Code.NOTE_PLACEMENT,
-                where[paragraph],
-                f"the footnote called here is printed {printed}, its call on page "
-                f"{pdf.labels[call] if call is not None else '?'}",
-            )
-
-
-def _off_page(book: Book, pdf: Any) -> list[tuple[str, str]]:
-    """(paragraph, note) for each note of the book not on the page of its first call."""
-    from .writers.pdf import off_page
-
-    return off_page(_note_calls(book), pdf.anchors)
 
 
 #: Errors writing the outputs (a full disk, a quota, a read-only or forbidden folder).
