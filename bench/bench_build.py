@@ -35,7 +35,7 @@ PY = sys.executable
 READING = """
 ## Reading the figures
 
-- One layout per profile: at most two hyphenated lines in a row and footnotes on their
+- One layout for both profiles: at most two hyphenated lines in a row and footnotes on their
   calls' pages are decided while WeasyPrint breaks lines and pages
   (`src/publish/writers/engine.py`, an extension of WeasyPrint 70.0's line layout, pinned
   to it).  Until 2026-11-30 a first layout found the paragraphs hyphenated on three lines
@@ -56,9 +56,11 @@ READING = """
   of the page counts before it, so a first build lays most units out twice (once for
   their page counts), and the front matter, whose contents print every folio, comes
   last.
-- Two profiles: each is laid out in its own process at the same time (two cores); the
-  EPUB's cover is drawn meanwhile, the EPUB packaged after the first profile's layout
-  (it needs its page starts).
+- Two profiles: one layout, written twice (`src/publish/writers/inks.py`: the print
+  profile's bleed, crop marks, output intent and CMYK colours are applied when it is
+  written; until 2026-12-01 each profile was laid out in a process of its own).  The
+  EPUB's cover is drawn meanwhile, the EPUB packaged after the layout (it needs its
+  page starts).
 - A rebuild starts from the last build's page counts and cached unit layouts: a
   one-word correction lays out the unit that holds it once, and the others only if
   their folios moved.

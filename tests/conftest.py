@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,14 +55,70 @@ def build_into(
     return Built(out, out / f"{slug}.pdf", out / f"{slug}.epub", out / f"{slug}-html" / f"{slug}.html", result)
 
 
-@pytest.fixture(scope="session")
-def edition(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    return build_into(MANUSCRIPT, tmp_path_factory.mktemp("edition"))
+#: The checkers that run as outside programs (DAISY Ace on Chromium, epubcheck on Java)
+#: started on a session book as soon as it is built, in a thread, when a selected test
+#: asks for their verdict: they run on the second core while the suite goes on.  Keyed by
+#: (checker, EPUB); the tests take the verdict with ``checked``.
+_CHECKERS: dict[tuple[str, Path], Future] = {}
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="checker")
+
+
+def _run_checker(name: str, epub: Path) -> object:
+    if name == "ace":
+        from publish.checks import ace
+
+        return ace.run(epub)
+    from publish.checks import epubcheck
+
+    return epubcheck.run(epub)
+
+
+def start_checkers(request: pytest.FixtureRequest, epub: Path, wanted: dict[str, str]) -> None:
+    """Start checker ``name`` on ``epub`` for each ``name: test node id`` selected in this run."""
+    selected = {item.nodeid for item in request.session.items}
+    for name, nodeid in wanted.items():
+        if nodeid in selected and (name != "ace" or not _ace_missing()):
+            _CHECKERS[(name, epub)] = _POOL.submit(_run_checker, name, epub)
+
+
+def _ace_missing() -> str:
+    from publish.checks import ace
+
+    return ace.available()
+
+
+def checked(name: str, epub: Path) -> object:
+    """Checker ``name``'s result on ``epub``: the one started in the background, else run now."""
+    started = _CHECKERS.pop((name, epub), None)
+    return started.result() if started is not None else _run_checker(name, epub)
 
 
 @pytest.fixture(scope="session")
-def scholar(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    return build_into(SCHOLAR, tmp_path_factory.mktemp("scholar"))
+def edition(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    built = build_into(MANUSCRIPT, tmp_path_factory.mktemp("edition"))
+    start_checkers(
+        request,
+        built.epub,
+        {
+            "ace": "tests/test_epub.py::test_ace_no_violations",
+            "epubcheck": "tests/test_epub.py::test_epubcheck_no_errors_no_warnings",
+        },
+    )
+    return built
+
+
+@pytest.fixture(scope="session")
+def scholar(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    built = build_into(SCHOLAR, tmp_path_factory.mktemp("scholar"))
+    start_checkers(
+        request,
+        built.epub,
+        {
+            "ace": "tests/test_scholar_book.py::test_ace_no_violations",
+            "epubcheck": "tests/test_scholar_book.py::test_epubcheck_no_errors_no_warnings",
+        },
+    )
+    return built
 
 
 @pytest.fixture(scope="session")
@@ -71,18 +128,24 @@ def edition_again(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 
 @pytest.fixture(scope="session")
-def print_pdfs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The print profile (PDF/X-4), built twice, for its facts and its determinism."""
-    first = build_into(MANUSCRIPT, tmp_path_factory.mktemp("print1"), ("pdf",), ("print",))
+def edition_print(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The edition's print PDF and its cover, built together (the cover's spine for the
+    pages of that print PDF): the print profile's facts and test_cover.py's edition."""
+    return build_into(MANUSCRIPT, tmp_path_factory.mktemp("print1"), ("pdf", "cover"), ("print",))
+
+
+@pytest.fixture(scope="session")
+def print_pdfs(edition_print: Built, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The print profile (PDF/X-4), built twice, for its facts and its determinism (the
+    second build without the cover: the print PDF does not depend on it)."""
+    first = edition_print
     second = build_into(MANUSCRIPT, tmp_path_factory.mktemp("print2"), ("pdf",), ("print",))
     return first.out / "barta-sedova-letters-print.pdf", second.out / "barta-sedova-letters-print.pdf"
 
 
 @pytest.fixture(scope="session")
 def epubcheck_messages(edition: Built) -> list:
-    from publish.checks.epubcheck import run
-
-    return run(edition.epub)
+    return checked("epubcheck", edition.epub)  # type: ignore[return-value]
 
 
 @pytest.fixture

@@ -45,11 +45,20 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_two_manuscripts_in_parallel_processes(shelf, tmp_path: Path, monkeypatch, capsys) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    assert main(_args(shelf, tmp_path)) == 0
-    assert (tmp_path / "notes-book" / "notes-book.pdf").exists() and (tmp_path / "notes-book" / "notes-book.epub").exists()
-    assert (tmp_path / "tiny" / "tiny.pdf").exists() and (tmp_path / "tiny" / "tiny.epub").exists()
+@pytest.fixture(scope="module")
+def local(shelf, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shelf built by local processes (the default backend), once: its own test and
+    the Dask backend's reference."""
+    out = tmp_path_factory.mktemp("local")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        assert main(_args(shelf, out)) == 0
+    return out
+
+
+def test_two_manuscripts_in_parallel_processes(local: Path) -> None:
+    assert (local / "notes-book" / "notes-book.pdf").exists() and (local / "notes-book" / "notes-book.epub").exists()
+    assert (local / "tiny" / "tiny.pdf").exists() and (local / "tiny" / "tiny.epub").exists()
 
 
 def test_a_broken_manuscript_does_not_stop_the_others(shelf, tmp_path: Path, monkeypatch, capsys) -> None:
@@ -62,14 +71,13 @@ def test_a_broken_manuscript_does_not_stop_the_others(shelf, tmp_path: Path, mon
     assert (tmp_path / "out" / "tiny" / "tiny.epub").exists()
 
 
-def test_dask_local_cluster_builds_the_same_files(shelf, tmp_path: Path, monkeypatch) -> None:
+def test_dask_local_cluster_builds_the_same_files(shelf, local: Path, tmp_path: Path, monkeypatch) -> None:
     pytest.importorskip("distributed", reason="the Dask backend is optional: pip install publish[dask]")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     assert os.environ["SOURCE_DATE_EPOCH"] == EPOCH
     assert main(_args(shelf, tmp_path / "dask", "--scheduler", "local")) == 0
-    assert main(_args(shelf, tmp_path / "local")) == 0
     for name in ("notes-book/notes-book.pdf", "notes-book/notes-book.epub", "tiny/tiny.pdf", "tiny/tiny.epub"):
-        assert _digest(tmp_path / "dask" / name) == _digest(tmp_path / "local" / name), name
+        assert _digest(tmp_path / "dask" / name) == _digest(local / name), name
 
 
 def test_dask_runs_the_titles_and_their_layout_units_as_tasks(shelf, tmp_path: Path, monkeypatch) -> None:

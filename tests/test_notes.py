@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from .conftest import build_into
+from .conftest import build_into, checked, start_checkers
 from .test_epub import NS
 from .textutil import epub_documents, pdf_pages
 
@@ -23,12 +23,14 @@ FIXTURE = Path(__file__).parent / "fixtures" / "notes-book"
 
 
 @pytest.fixture(scope="module")
-def footnotes(tmp_path_factory: pytest.TempPathFactory):
-    return build_into(FIXTURE, tmp_path_factory.mktemp("footnotes"), ("pdf", "epub"))
+def footnotes(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    built = build_into(FIXTURE, tmp_path_factory.mktemp("footnotes"), ("pdf", "epub"))
+    start_checkers(request, built.epub, {"epubcheck": "tests/test_notes.py::test_fixture_epub_passes_epubcheck[footnotes]"})
+    return built
 
 
 @pytest.fixture(scope="module")
-def endnotes(tmp_path_factory: pytest.TempPathFactory):
+def endnotes(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("endnotes")
     ms = root / "manuscript"
     shutil.copytree(FIXTURE, ms)
@@ -36,19 +38,13 @@ def endnotes(tmp_path_factory: pytest.TempPathFactory):
     yaml.write_text(
         yaml.read_text().replace("  numbering: per-letter\n", "  numbering: per-letter\n  print: endnotes\n  epub: endnotes\n")
     )
-    return build_into(ms, root / "out", ("pdf", "epub"))
+    built = build_into(ms, root / "out", ("pdf", "epub"))
+    start_checkers(request, built.epub, {"epubcheck": "tests/test_notes.py::test_fixture_epub_passes_epubcheck[endnotes]"})
+    return built
 
 
 def _flat(text: str) -> str:
     return re.sub(r"\s+", " ", text)
-
-
-@pytest.mark.parametrize("mode", ["footnotes", "endnotes"])
-def test_fixture_epub_passes_epubcheck(mode: str, request: pytest.FixtureRequest) -> None:
-    from publish.checks.epubcheck import run
-
-    built = request.getfixturevalue(mode)
-    assert [str(m) for m in run(built.epub)] == []
 
 
 def test_marks_per_series_and_per_letter(footnotes) -> None:
@@ -268,3 +264,10 @@ def test_when_the_engine_fails_placing_notes_they_are_laid_out_under_auto() -> N
     layout = lay_out(_many_calls(1, "block"), styles, BoundedFetcher(list(styles), styles), found)
     assert layout.page_count >= 2 and all(f"n{i}" in layout.anchors for i in range(11))
     assert [d.code.value for d in found.items] == ["L003"] and "footnote-policy: auto" in found.items[0].message
+
+
+# (Last in the module: epubcheck, started when each book was built, ran meanwhile.)
+@pytest.mark.parametrize("mode", ["footnotes", "endnotes"])
+def test_fixture_epub_passes_epubcheck(mode: str, request: pytest.FixtureRequest) -> None:
+    built = request.getfixturevalue(mode)
+    assert [str(m) for m in checked("epubcheck", built.epub)] == []  # type: ignore[attr-defined]

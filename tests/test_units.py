@@ -6,6 +6,7 @@ one-word correction lays out one unit again and gives the text a full build give
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections import Counter
 from pathlib import Path
@@ -18,8 +19,23 @@ from .conftest import MANUSCRIPT, ROOT, build_into
 sys.path.insert(0, str(ROOT / "bench"))
 
 
+_FACTS: dict[tuple[str, int, int, int], dict[str, object]] = {}
+
+
 def facts(pdf: Path) -> dict[str, object]:
-    """What a reader or a printer sees of a PDF, read back with pypdf and pikepdf."""
+    """What a reader or a printer sees of a PDF, read back with pypdf and pikepdf (once
+    per written file: a reference PDF is compared with several)."""
+    import copy
+
+    from .textutil import file_key
+
+    key = file_key(pdf)
+    if key not in _FACTS:
+        _FACTS[key] = _facts(pdf)
+    return copy.deepcopy(_FACTS[key])
+
+
+def _facts(pdf: Path) -> dict[str, object]:
     import pikepdf
     from pypdf import PdfReader
 
@@ -132,34 +148,46 @@ def test_2x_corpus_in_units_equals_single_document(tmp_path: Path) -> None:
     assert_same(units.pdf, single.pdf)
 
 
-def test_one_word_correction_lays_out_one_unit_and_gives_a_full_builds_text(tmp_path: Path, manuscript_copy: Path) -> None:
-    build_into(manuscript_copy, tmp_path / "out", ("pdf",))
-    letter = manuscript_copy / "letters" / "05-uc-1947-06-05.md"
+@pytest.fixture(scope="module")
+def corrected(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A copy of the edition built in units and as one document, each into its own
+    folder; one word corrected, both built again into the same folders (the incremental
+    path), and the corrected manuscript built from scratch as one document: the
+    reference both tests below compare against (one build of it, not one each)."""
+    root = tmp_path_factory.mktemp("corrected")
+    manuscript = root / "manuscript"
+    shutil.copytree(MANUSCRIPT, manuscript)
+    built = {
+        "units-first": build_into(manuscript, root / "units", ("pdf",)),
+        "single-first": build_into(manuscript, root / "single", ("pdf",), layout="single"),
+    }
+    letter = manuscript / "letters" / "05-uc-1947-06-05.md"
     text = letter.read_text(encoding="utf-8")
     assert "the greatest importance" in text
     letter.write_text(text.replace("the greatest importance", "the utmost importance", 1), encoding="utf-8")
-    again = build_into(manuscript_copy, tmp_path / "out", ("pdf",))
+    built["units-again"] = build_into(manuscript, root / "units", ("pdf",))
+    built["single-again"] = build_into(manuscript, root / "single", ("pdf",), layout="single")
+    built["fresh"] = build_into(manuscript, root / "fresh", ("pdf",), layout="single")
+    return built
+
+
+def test_one_word_correction_lays_out_one_unit_and_gives_a_full_builds_text(corrected) -> None:
+    again = corrected["units-again"]
     assert [(k, final) for k, final, _ in again.result.unit_layouts] == [(1, True)]  # the letters, nothing else
-    single = build_into(manuscript_copy, tmp_path / "single", ("pdf",), layout="single")
     assert "utmost importance" in " ".join(facts(again.pdf)["pages"])  # type: ignore[arg-type]
-    assert_same(again.pdf, single.pdf)
+    assert_same(again.pdf, corrected["fresh"].pdf)
 
 
-def test_a_single_document_takes_one_layout_before_and_after_a_correction(tmp_path: Path, manuscript_copy: Path) -> None:
+def test_a_single_document_takes_one_layout_before_and_after_a_correction(corrected) -> None:
     """The edition (one document at 1x) is laid out once: the hyphenation limit and the
     footnotes' places are decided in the layout (writers/engine.py), not learnt from a
     first one.  Only its index is: a first build takes a second layout to print the
     index's pages, a rebuild starts from what the last build learnt (writers/book_pdf.taught).
     A corrected build gives the pages a build from scratch gives."""
-    first = build_into(manuscript_copy, tmp_path / "out", ("pdf",), layout="single")
-    assert first.result.passes == 2
-    letter = manuscript_copy / "letters" / "05-uc-1947-06-05.md"
-    text = letter.read_text(encoding="utf-8")
-    letter.write_text(text.replace("the greatest importance", "the utmost importance", 1), encoding="utf-8")
-    again = build_into(manuscript_copy, tmp_path / "out", ("pdf",), layout="single")
+    assert corrected["single-first"].result.passes == 2
+    again = corrected["single-again"]
     assert again.result.passes == 1
-    fresh = build_into(manuscript_copy, tmp_path / "fresh", ("pdf",), layout="single")
-    assert_same(again.pdf, fresh.pdf)
+    assert_same(again.pdf, corrected["fresh"].pdf)
 
 
 def test_auto_layout_uses_units_when_the_correspondence_has_parts(tmp_path: Path) -> None:
