@@ -28,6 +28,10 @@ ENGINE = threading.Lock()
 
 
 class PoolRunner:
+    #: Its workers may fork a writer of a unit's PDFs (see ``writers/spool.py``): their
+    #: only other thread, ``_watch``'s, holds no lock.
+    behind = True
+
     def __init__(self) -> None:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -78,6 +82,8 @@ def _watch(build: int) -> None:
 
 
 class SerialRunner(PoolRunner):
+    behind = False  # (units run in the build's process, with its threads)
+
     def __init__(self) -> None:
         self.slots = 1
 
@@ -94,6 +100,8 @@ class SerialRunner(PoolRunner):
 
 
 class DaskRunner(PoolRunner):
+    behind = False  # (a Dask worker runs tasks in threads)
+
     def __init__(self, client: Any) -> None:
         self.client = client
         self.slots = max(1, sum(client.nthreads().values()))

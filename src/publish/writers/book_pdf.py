@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import pickle
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,7 +53,7 @@ def make(
     if layout == "single":
         step("Step 2: laying out the PDF (WeasyPrint)")
         expected = len(cache.last().get("state", {}).get("pages", ())) if cache is not None else 0
-        made = _single(book, paths, profiles, created, step, expected, taught(book, cache))
+        made = _single(book, paths, profiles, created, step, expected, taught(book, cache), cache)
         if cache is not None:
             cache.put("taught", taught_key(book), json.dumps([made.fixes.endnote_heads, made.fixes.index_roles]).encode())
         return made
@@ -114,6 +115,7 @@ def _single(
     step: Callable[[str], None] = lambda s: None,
     expected: int = 0,
     start: Any = None,
+    cache: Any = None,
 ) -> Made:
     """Lay out until the layout teaches nothing new (see ``render.LayoutFixes``): once,
     unless the book has endnotes (their running heads) or a footnote the engine could not
@@ -152,9 +154,22 @@ def _single(
         step("Step 3: laying out the PDF again (running heads, footnotes)")
         fixes = learnt
     settings = book.settings
-    pdfs = write(
-        layout, profiles, book.meta.identifier, paths.styles, fetcher, found, settings.output_intent, settings.page.crop_marks
-    )
+    spool = _spool(cache)
+    try:
+        pdfs = write(
+            layout,
+            profiles,
+            book.meta.identifier,
+            paths.styles,
+            fetcher,
+            found,
+            settings.output_intent,
+            settings.page.crop_marks,
+            spool,
+        )
+    finally:
+        if spool is not None:
+            shutil.rmtree(spool, ignore_errors=True)
     layout.document = None  # not needed any more
     _report_notes(book, layout, found)
     return Made(layout, pdfs, fixes, found.items, passes=layout.passes)
@@ -185,9 +200,21 @@ def _units(
     allowed = paths.folders
     settings = book.settings
 
+    # Workers that may fork (runners.PoolRunner) write the second profile of a unit
+    # behind them (spool.py), in the cache's spool folder.
+    spool = _spool(cache) if getattr(run, "behind", False) else None
+
     def job(doc: str, write: bool) -> chunked.UnitJob:
         return chunked.UnitJob(
-            doc, profiles, paths.styles, allowed, calls, write, settings.output_intent, settings.page.crop_marks
+            doc,
+            profiles,
+            paths.styles,
+            allowed,
+            calls,
+            write,
+            settings.output_intent,
+            settings.page.crop_marks,
+            spool=str(spool or ""),
         )
 
     from ..index import indexes, roles
@@ -211,19 +238,23 @@ def _units(
     guess = pickle.loads(stored) if stored else chunked.Guess()
     # (What the units are written with that their HTML does not say: the print profile's.)
     salt = digest(salt, settings.output_intent, settings.page.crop_marks)
-    layout, pdfs, guess, warnings, layouts = chunked.render(
-        html,
-        profiles,
-        job,
-        run,
-        cache,
-        guess,
-        marks_of,
-        book.meta.identifier,
-        salt,
-        step=step,
-        press=partial(press, intent=settings.output_intent),
-    )
+    try:
+        layout, pdfs, guess, warnings, layouts = chunked.render(
+            html,
+            profiles,
+            job,
+            run,
+            cache,
+            guess,
+            marks_of,
+            book.meta.identifier,
+            salt,
+            step=step,
+            press=partial(press, intent=settings.output_intent),
+        )
+    finally:
+        if spool is not None:
+            shutil.rmtree(spool, ignore_errors=True)
     late = Collector()
     _report_notes(book, layout, late)
     warnings = [*warnings, *late.items]
@@ -235,6 +266,17 @@ def _units(
         tuple(sorted((k, v["data-role"]) for k, v in guess.marks.items() if "data-role" in v)),
     )
     return Made(layout, pdfs, fixes, warnings, unit_layouts=layouts)
+
+
+def _spool(cache: Any) -> Any:
+    """The cache's folder for PDFs written behind (``spool.py``), empty (an interrupted
+    build may have left files), or None without a cache."""
+    if cache is None:
+        return None
+    spool = cache.dir / "spool"
+    shutil.rmtree(spool, ignore_errors=True)
+    spool.mkdir(parents=True)
+    return spool
 
 
 def _note_calls(book: Book) -> list[tuple[str, str]]:

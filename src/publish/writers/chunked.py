@@ -28,8 +28,10 @@ rebuild after a small correction one layout of one unit.
 from __future__ import annotations
 
 import pickle
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -58,6 +60,9 @@ class UnitJob:
     lead: int = 0  # stub pages before the unit's own (see units.py)
     sentinel: bool = True  # the next unit's sentinel ends the document
     classes: dict[str, str] = field(default_factory=dict)  # learnt by an earlier layout, already set
+    # A folder where a fork writes the unit's PDFs while the worker goes on (see
+    # ``spool.py``; only in the workers of ``runners.PoolRunner``); "": written here.
+    spool: str = ""
     # The build's PUBLISH_* settings (the CMYK profiles' folder, the time bounds): a
     # worker forked from a process started earlier has that process's environment.
     env: tuple[tuple[str, str], ...] = field(default_factory=lambda: publish_env())
@@ -92,6 +97,7 @@ class UnitLayout:
     lead: int = 0  # stub pages first
     content: int = 0  # the unit's own pages (no stub, no blank before the sentinel, no sentinel)
     passes: int = 1  # WeasyPrint layouts it took (each layout fix costs one)
+    spooled: dict[str, str] = field(default_factory=dict)  # profile -> the file its PDF is being written to (``spool.py``)
 
 
 def lay_out_unit(job: UnitJob) -> UnitLayout:
@@ -117,9 +123,24 @@ def lay_out_unit(job: UnitJob) -> UnitLayout:
     content = len(pages) - job.lead
     if job.sentinel:
         content -= 1 + (len(pages) - job.lead >= 2 and pages[-2]._page_box.page_type.blank)
-    pdfs = {}
-    for profile in job.profiles if job.write else ():
-        pdfs[profile] = write_document(layout.document, profile, job.styles, fetcher, found, job.intent, job.crop_marks)
+    document = layout.document
+
+    def written(profile: str) -> tuple[bytes, list[Diagnostic]]:
+        late = Collector()
+        return write_document(document, profile, job.styles, fetcher, late, job.intent, job.crop_marks), late.items
+
+    pdfs: dict[str, bytes] = {}
+    spooled: dict[str, str] = {}
+    profiles = job.profiles if job.write else ()
+    if job.spool:  # every profile but the first by a fork of its own, on a core left free
+        from . import spool
+
+        for profile in profiles[1:]:
+            spooled[profile] = str(Path(job.spool) / f"{uuid.uuid4().hex}.pdf")
+            spool.write_behind(Path(spooled[profile]), partial(written, profile))
+    for profile in profiles if not job.spool else profiles[:1]:
+        pdfs[profile], late = written(profile)
+        found.items.extend(late)
     return UnitLayout(
         pdfs,
         job.write,
@@ -133,7 +154,18 @@ def lay_out_unit(job: UnitJob) -> UnitLayout:
         job.lead,
         content,
         passes,
+        spooled,
     )
+
+
+def _collect(laid: UnitLayout) -> None:
+    """The PDFs of a unit written behind (``UnitJob.spool``), once written, into ``laid``."""
+    from . import spool
+
+    while laid.spooled:
+        profile, path = laid.spooled.popitem()
+        laid.pdfs[profile], late = spool.collect(Path(path))
+        laid.warnings = [*laid.warnings, *(w for w in late if w not in laid.warnings)]
 
 
 def _new(learnt: dict[str, str], found: dict[str, str]) -> dict[str, str]:
@@ -199,6 +231,7 @@ def render(
     results: list[UnitLayout | None] = [None] * n
     running: dict[Any, tuple[int, str, bool, tuple]] = {}
     layouts: list[tuple[int, bool, int]] = []
+    behind: list[tuple[UnitLayout, str]] = []  # final layouts made here (their PDFs perhaps still being written)
     memo: dict[int, tuple[tuple, str]] = {}
     # What each unit's last layout showed, and the classes it learnt: they serve its
     # next layout while they hold (see _carried).
@@ -278,12 +311,16 @@ def render(
             taught[k] = (shows, laid.classes)
             if write or results[k] is None or not results[k].written:  # type: ignore[union-attr]
                 results[k], made[k], counts[k], known[k] = laid, doc, laid.content, True
-            if cache is not None and laid.written:
-                cache.put("units", digest("unit", salt, doc), pickle.dumps(laid))
+            if laid.written:
+                behind.append((laid, doc))  # (cached once its PDFs are in: _collect)
         if len(layouts) > MAX_LAYOUTS * n:
             raise RuntimeError("the layout units did not settle")  # a bug, not bad input
     else:
         raise RuntimeError("the layout units did not settle")
+    for laid, doc in behind:
+        _collect(laid)
+        if cache is not None:
+            cache.put("units", digest("unit", salt, doc), pickle.dumps(laid))
     layout = _combine(split, results, counts, main_unit)
     plan = _plan(split, counts, main_unit)
     warnings: list[Diagnostic] = []

@@ -21,6 +21,7 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -255,20 +256,44 @@ def write(
     found: Collector,
     intent: OutputIntent | None = None,
     crop_marks: bool = False,
+    spool: Path | None = None,
 ) -> dict[str, bytes]:
     """The laid-out document as PDF bytes in each of ``profiles`` (one layout, written
     in each: see ``inks.py``), with page labels and fixed ids (pikepdf, as the stitched
-    PDF of layout units: see ``stitch.finish``)."""
+    PDF of layout units: see ``stitch.finish``).  With a ``spool`` folder, in a process
+    with no other thread, every profile but the first is written by a fork of its own
+    meanwhile (``spool.py``)."""
+    import threading
+
     import pikepdf
 
+    from . import spool as spooling
     from .stitch import finish
 
     intent = intent or OutputIntent()
+    profiles = tuple(profiles)
+
+    def written(profile: str) -> tuple[bytes, list[Diagnostic]]:
+        late = Collector()
+        return write_document(layout.document, profile, styles, fetcher, late, intent, crop_marks), late.items
+
+    behind = {}
+    if spool is not None and threading.active_count() == 1:
+        for profile in profiles[1:]:
+            behind[profile] = spool / f"{uuid.uuid4().hex}.pdf"
+            spooling.write_behind(behind[profile], partial(written, profile))
+    raws = {}
+    try:
+        for profile in profiles:
+            raws[profile], late = spooling.collect(behind.pop(profile)) if profile in behind else written(profile)
+            found.items.extend(w for w in late if w not in found.items)
+    finally:
+        for path in behind.values():  # (a write failed: the others' files go)
+            path.unlink(missing_ok=True)
     out = {}
     for profile in profiles:
-        raw = write_document(layout.document, profile, styles, fetcher, found, intent, crop_marks)
         seed = f"{identifier}#{profile}"
-        with pikepdf.open(io.BytesIO(raw)) as pdf:
+        with pikepdf.open(io.BytesIO(raws[profile])) as pdf:
             out[profile] = finish(
                 pdf, layout.main_start, lambda xml, seed=seed: fixed_xmp(xml, seed), press=press(profile, intent)
             )
