@@ -149,9 +149,11 @@ def build(
     if last is not None:
         return _skipped(last)
 
-    from .runners import unit_runner
+    from .runners import start_server, unit_runner
 
     early = layout == "units" and ("pdf" in formats or "cover" in formats)
+    if layout == "auto" and ("pdf" in formats or "cover" in formats):
+        start_server()  # (the units' workers, if the book is laid out in units, fork from it)
     with unit_runner() if early else contextlib.nullcontext() as run:  # workers start while we read
         return _build(_Job(paths, formats, strict, step, profiles, layout, cache, key, run))
 
@@ -214,9 +216,10 @@ def _build_set(job: _Job, book: Book, found: Collector, result: Result) -> Resul
 
     late = job.layout == "units" and job.run is None and ("pdf" in job.formats or "cover" in job.formats)
     with unit_runner() if late else contextlib.nullcontext(job.run) as run, ThreadPoolExecutor(max_workers=1) as side:
-        # With the PDF laid out in other processes, this one draws the EPUB's cover
-        # meanwhile (the single document's layout runs here: then the cover waits).
-        cover = side.submit(_cover, book, job.paths, job.cache) if "epub" in job.formats and job.layout != "single" else None
+        # With the PDF laid out in units, a worker draws the EPUB's cover first (this
+        # process needs no WeasyPrint then); the single document's layout runs here,
+        # and the cover waits for it.
+        cover = side.submit(_cover, book, job.paths, job.cache, run) if "epub" in job.formats and job.layout != "single" else None
         first_pdf = _build_pdf(job, book, found, result, run)
         if "epub" in job.formats:
             job.step("Step 4: packaging the EPUB")
@@ -269,21 +272,23 @@ def _build_pdf(job: _Job, book: Book, found: Collector, result: Result, run: Any
     return layout
 
 
-def _cover(book: Book, paths: Paths, cache: Any) -> bytes:
-    """The EPUB's cover image, drawn by WeasyPrint from a template, or from the cache."""
-    from . import render
+def _cover(book: Book, paths: Paths, cache: Any, run: Any = None) -> bytes:
+    """The EPUB's cover image, drawn by WeasyPrint from a template (by a layout worker,
+    which has WeasyPrint loaded, when ``run`` is the units' runner), or from the cache."""
     from .cache import digest, tree_digest
 
     cover_key = digest(tree_digest(*paths.templates), tree_digest(*paths.styles), book.meta)
     cover = cache.get("cover", cover_key)
-    if cover is None:  # (only then is WeasyPrint imported, by an EPUB-only build)
+    if cover is None:  # (only then is WeasyPrint imported, by a build that lays nothing out here)
         from .runners import ENGINE
-        from .writers.cover import cover_png
-        from .writers.fetch import BoundedFetcher
+        from .writers.cover import epub_cover
 
-        fetcher = BoundedFetcher(list(paths.folders), paths.styles)
-        with ENGINE:
-            cover = cover_png(book, render.environment(paths.templates), paths.styles, fetcher)
+        job = (book, paths.templates, paths.styles, paths.folders)
+        if run is not None:
+            cover = run.result(run.submit(epub_cover, job))
+        else:
+            with ENGINE:
+                cover = epub_cover(job)
         cache.put("cover", cover_key, cover)
     return cover
 

@@ -33,12 +33,10 @@ class PoolRunner:
     behind = True
 
     def __init__(self) -> None:
-        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         self.slots = os.cpu_count() or 1
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["weasyprint", "publish.writers.chunked"])
+        context = _forkserver()
         self.pool = ProcessPoolExecutor(max_workers=self.slots, mp_context=context, initializer=_watch, initargs=(os.getpid(),))
         # Start the fork server and the workers now, from another thread: the server
         # imports WeasyPrint before it forks, and this thread reads the manuscript.
@@ -61,6 +59,34 @@ class PoolRunner:
 
     def result(self, handle: Any) -> Any:
         return handle.result()
+
+
+def _forkserver() -> Any:
+    import multiprocessing
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["weasyprint", "publish.writers.chunked"])
+    return context
+
+
+def start_server() -> None:
+    """Start the fork server the units' workers come from, which imports WeasyPrint
+    first, while this process reads the manuscript (no thread here: a build that then
+    lays its book out as one document may fork, see ``writers/spool.py``)."""
+    from multiprocessing import forkserver
+
+    if multiprocessing_ok():
+        _forkserver()
+        forkserver.ensure_running()
+
+
+def multiprocessing_ok() -> bool:
+    """Whether this process may start processes: not a daemonic one, nor a catalogue's
+    (``SERIAL``), nor a Dask worker's."""
+    import multiprocessing
+    import sys
+
+    return not (SERIAL or multiprocessing.current_process().daemon or "distributed" in sys.modules)
 
 
 def _watch(build: int) -> None:
@@ -136,7 +162,11 @@ def serial_units() -> None:
 @contextlib.contextmanager
 def unit_runner() -> Iterator[PoolRunner]:
     """The runner for this process (see the module's docstring)."""
+    import sys
+
     try:
+        if "distributed" not in sys.modules:  # (a Dask worker has it; importing it takes 0.3 s)
+            raise ImportError
         from distributed import get_worker, worker_client
 
         get_worker()

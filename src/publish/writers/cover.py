@@ -46,6 +46,16 @@ def cover_png(book: Book, env: Any, styles: tuple[Path, ...], fetcher: Any) -> b
     return out.getvalue()
 
 
+def epub_cover(job: tuple[Book, tuple[Path, ...], tuple[Path, ...], tuple[Path, ...]]) -> bytes:
+    """``cover_png`` of (book, templates, styles, the folders a build may read): a job
+    a units' worker can run (``runners``)."""
+    from ..render import environment
+    from .fetch import BoundedFetcher
+
+    book, templates, styles, folders = job
+    return cover_png(book, environment(templates), styles, BoundedFetcher(list(folders), styles))
+
+
 def cover_alt(book: Book) -> str:
     authors = " and ".join(c.name for c in book.meta.by_role("aut"))
     title = f"{book.meta.title}: {book.meta.subtitle}" if book.meta.subtitle else book.meta.title
