@@ -253,3 +253,25 @@ def test_bad_caliper_is_a_finding_with_its_line(tmp_path: Path) -> None:
         load(book)
     (finding,) = caught.value.diagnostics
     assert (finding.loc.path, finding.loc.line) == ("book.yaml", line) and "print.paper_caliper" in finding.message
+
+
+def test_epub_cover_is_the_same_drawn_anywhere(edition, tmp_path: Path) -> None:
+    """The EPUB's cover image drawn by a layout worker (the edition, built in units), by
+    a process of its own (an EPUB-only build) and in this process are the same PNG."""
+    import zipfile
+
+    from publish import render
+    from publish.build import Paths, load
+    from publish.writers.cover import cover_png
+    from publish.writers.fetch import BoundedFetcher
+
+    def png(epub: Path) -> bytes:
+        with zipfile.ZipFile(epub) as z:
+            return z.read("EPUB/images/cover.png")
+
+    alone = build_into(MANUSCRIPT, tmp_path / "epub", ("epub",))
+    paths = Paths.find(MANUSCRIPT, tmp_path)
+    here = cover_png(
+        load(MANUSCRIPT), render.environment(paths.templates), paths.styles, BoundedFetcher(list(paths.folders), paths.styles)
+    )
+    assert edition.result.layout == "units" and png(edition.epub) == png(alone.epub) == here

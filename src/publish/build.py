@@ -152,8 +152,9 @@ def build(
     from .runners import start_server, unit_runner
 
     early = layout == "units" and ("pdf" in formats or "cover" in formats)
-    if layout == "auto" and ("pdf" in formats or "cover" in formats):
-        start_server()  # (the units' workers, if the book is laid out in units, fork from it)
+    drawing = "epub" in formats and "pdf" not in formats and not cache.has("cover")  # (see _cover)
+    if drawing or (layout == "auto" and ("pdf" in formats or "cover" in formats)):
+        start_server()  # (the units' workers, if the book is laid out in units, or the EPUB's cover's, fork from it)
     with unit_runner() if early else contextlib.nullcontext() as run:  # workers start while we read
         return _build(_Job(paths, formats, strict, step, profiles, layout, cache, key, run))
 
@@ -219,7 +220,12 @@ def _build_set(job: _Job, book: Book, found: Collector, result: Result) -> Resul
         # With the PDF laid out in units, a worker draws the EPUB's cover first (this
         # process needs no WeasyPrint then); the single document's layout runs here,
         # and the cover waits for it.
-        cover = side.submit(_cover, book, job.paths, job.cache, run) if "epub" in job.formats and job.layout != "single" else None
+        apart = run is None and "pdf" not in job.formats
+        cover = (
+            side.submit(_cover, book, job.paths, job.cache, run, apart)
+            if "epub" in job.formats and job.layout != "single"
+            else None
+        )
         first_pdf = _build_pdf(job, book, found, result, run)
         if "epub" in job.formats:
             job.step("Step 4: packaging the EPUB")
@@ -272,9 +278,10 @@ def _build_pdf(job: _Job, book: Book, found: Collector, result: Result, run: Any
     return layout
 
 
-def _cover(book: Book, paths: Paths, cache: Any, run: Any = None) -> bytes:
-    """The EPUB's cover image, drawn by WeasyPrint from a template (by a layout worker,
-    which has WeasyPrint loaded, when ``run`` is the units' runner), or from the cache."""
+def _cover(book: Book, paths: Paths, cache: Any, run: Any = None, draw_apart: bool = False) -> bytes:
+    """The EPUB's cover image, drawn by WeasyPrint from a template, or from the cache:
+    by a layout worker, which has WeasyPrint loaded, when ``run`` is the units' runner;
+    else in a process of its own when ``draw_apart`` (nothing is laid out here), else here."""
     from .cache import digest, tree_digest
 
     cover_key = digest(tree_digest(*paths.templates), tree_digest(*paths.styles), book.meta)
@@ -286,6 +293,10 @@ def _cover(book: Book, paths: Paths, cache: Any, run: Any = None) -> bytes:
         job = (book, paths.templates, paths.styles, paths.folders)
         if run is not None:
             cover = run.result(run.submit(epub_cover, job))
+        elif draw_apart:  # (a process of its own imports WeasyPrint and draws on another core)
+            from .runners import one_off
+
+            cover = one_off(epub_cover, job)
         else:
             with ENGINE:
                 cover = epub_cover(job)

@@ -164,6 +164,11 @@ class BuildCache:
         path = self.dir / kind / key
         return path.read_bytes() if path.exists() else None
 
+    def has(self, kind: str) -> bool:
+        """Whether any piece of ``kind`` is kept."""
+        folder = self.dir / kind
+        return folder.is_dir() and any(folder.iterdir())
+
     def put(self, kind: str, key: str, data: bytes) -> None:
         folder = self.dir / kind
         folder.mkdir(parents=True, exist_ok=True)

@@ -80,6 +80,18 @@ def start_server() -> None:
         forkserver.ensure_running()
 
 
+def one_off(fn: Callable[[Any], Any], arg: Any) -> Any:
+    """``fn(arg)`` in a process of the fork server (which has WeasyPrint loaded), or
+    here when this process may start none."""
+    if not multiprocessing_ok():
+        with ENGINE:
+            return fn(arg)
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=_forkserver(), initializer=_watch, initargs=(os.getpid(),)) as pool:
+        return pool.submit(fn, arg).result()
+
+
 def multiprocessing_ok() -> bool:
     """Whether this process may start processes: not a daemonic one, nor a catalogue's
     (``SERIAL``), nor a Dask worker's."""
