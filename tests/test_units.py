@@ -100,7 +100,7 @@ def assert_same(units: Path, single: Path) -> None:
 
 @pytest.fixture(scope="session")
 def single_edition(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    built = build_into(MANUSCRIPT, tmp_path_factory.mktemp("single"), ("pdf",), ("digital", "print"), layout="single")
+    built = build_into(MANUSCRIPT, tmp_path_factory.mktemp("single"), ("pdf", "epub"), ("digital", "print"), layout="single")
     return built.out
 
 
@@ -114,6 +114,13 @@ def test_edition_is_laid_out_in_units(edition) -> None:
 def test_edition_in_units_equals_single_document(edition, single_edition: Path) -> None:
     assert_same(edition.pdf, single_edition / "barta-sedova-letters.pdf")
     assert facts(edition.pdf)["structure"]["/Link"] > 50  # type: ignore[index]
+
+
+def test_epub_from_the_units_layout_is_the_single_documents(edition, single_edition: Path) -> None:
+    """The EPUB's print page list from the units' layout and from the single
+    document's: the same EPUB, byte for byte."""
+    assert edition.result.layout == "units" and edition.result.page_list
+    assert edition.epub.read_bytes() == (single_edition / "barta-sedova-letters.epub").read_bytes()
 
 
 def test_print_profile_in_units_equals_single_document(print_pdfs, single_edition: Path) -> None:

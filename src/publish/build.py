@@ -288,9 +288,10 @@ def _cover(book: Book, paths: Paths, cache: Any, run: Any = None, draw_apart: bo
     cover = cache.get("cover", cover_key)
     if cover is None:  # (only then is WeasyPrint imported, by a build that lays nothing out here)
         from .runners import ENGINE
+        from .writers.chunked import publish_env
         from .writers.cover import epub_cover
 
-        job = (book, paths.templates, paths.styles, paths.folders)
+        job = (book, paths.templates, paths.styles, paths.folders, publish_env())
         if run is not None:
             cover = run.result(run.submit(epub_cover, job))
         elif draw_apart:  # (a process of its own imports WeasyPrint and draws on another core)

@@ -28,10 +28,8 @@ rebuild after a small correction one layout of one unit.
 from __future__ import annotations
 
 import pickle
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -75,7 +73,7 @@ def publish_env() -> tuple[tuple[str, str], ...]:
     return tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("PUBLISH_")))
 
 
-def _apply_env(env: tuple[tuple[str, str], ...]) -> None:
+def apply_env(env: tuple[tuple[str, str], ...]) -> None:
     import os
 
     for key in [k for k in os.environ if k.startswith("PUBLISH_")]:
@@ -105,7 +103,7 @@ def lay_out_unit(job: UnitJob) -> UnitLayout:
     from .fetch import BoundedFetcher
     from .pdf import lay_out, write_document
 
-    _apply_env(job.env)
+    apply_env(job.env)
     found = Collector()
     fetcher = BoundedFetcher(list(job.allowed), job.styles)
     html, learnt, passes = job.html, dict(job.classes), 0
@@ -135,9 +133,7 @@ def lay_out_unit(job: UnitJob) -> UnitLayout:
     if job.spool:  # every profile but the first by a fork of its own, on a core left free
         from . import spool
 
-        for profile in profiles[1:]:
-            spooled[profile] = str(Path(job.spool) / f"{uuid.uuid4().hex}.pdf")
-            spool.write_behind(Path(spooled[profile]), partial(written, profile))
+        spooled = {p: str(path) for p, path in spool.start(profiles[1:], written, Path(job.spool)).items()}
     for profile in profiles if not job.spool else profiles[:1]:
         pdfs[profile], late = written(profile)
         found.items.extend(late)
@@ -219,127 +215,217 @@ def render(
     by profile, what to guess next time, the warnings, and the layouts made: (unit,
     final?, WeasyPrint layouts it took) in the order they were started."""
     from ..cache import digest
-    from .stitch import Piece, stitch
 
-    split = units_mod.split(html)
-    n = len(split)
-    counts = list(guess.counts) if len(guess.counts) == n else [0] * n  # each unit's own pages
-    known = [c > 0 for c in counts]
-    main_unit = next((k for k in range(n) if main_id in split.ids[k]), 0)
-    folios, marks = dict(guess.folios), dict(guess.marks)
-    made: list[str | None] = [None] * n
-    results: list[UnitLayout | None] = [None] * n
-    running: dict[Any, tuple[int, str, bool, tuple]] = {}
-    layouts: list[tuple[int, bool, int]] = []
-    behind: list[tuple[UnitLayout, str]] = []  # final layouts made here (their PDFs perhaps still being written)
-    memo: dict[int, tuple[tuple, str]] = {}
-    # What each unit's last layout showed, and the classes it learnt: they serve its
-    # next layout while they hold (see _carried).
-    taught: list[tuple[tuple, dict[str, str]] | None] = [None] * n
-
-    def job_for(k: int, write: bool, plan: _Plan, attributes: dict[str, dict[str, str]]) -> UnitJob:
-        shows, doc = memo[k]
-        carried = _carried(taught[k], shows, split.holders[k])
-        if carried:
-            doc = units_mod.document(split, k, plan.first[k], folios, carried, attributes, plan.verso[k])
-        return replace(job(doc, write), lead=int(plan.verso[k]), sentinel=k + 1 < n, classes=carried)
-
+    rounds = _Rounds(units_mod.split(html), guess, main_id)
+    n = len(rounds.split)
     for _ in range(4 * MAX_LAYOUTS * n):  # looks at the units (a look may find cached layouts only)
-        if any(results):
-            layout = _combine(split, results, counts, main_unit)
-            # The last build's folios stand for the units not laid out yet.
-            folios = {**guess.folios, **{ident: layout.labels[page] for ident, page in layout.anchors.items()}}
-            marks = marks_of(layout.anchors, layout.labels, folios)
-        plan = _plan(split, counts, main_unit)
-        attributes = marks
-        # Documents without classes (the cache's keys): a unit's layout learns them,
-        # starting from those that hold (_carried).
-        docs = []
-        for k in range(n):  # a unit's document is made again only when what it shows changed
-            shows = (
-                plan.first[k],
-                plan.verso[k],
-                tuple(folios.get(r) for r in sorted(split.refs[k])),
-                tuple(tuple(sorted(marks[i].items())) for i in sorted(split.ids[k] & marks.keys())),
-            )
-            if memo.get(k, (None,))[0] != shows:
-                memo[k] = (shows, units_mod.document(split, k, plan.first[k], folios, None, attributes, plan.verso[k]))
-            docs.append(memo[k][1])
-        done = [made[k] == docs[k] and results[k].written for k in range(n)]  # type: ignore[union-attr]
-        busy = {layouts[i][0] for i, _, write, _ in running.values() if write}  # a final layout in flight
-        counting = {layouts[i][0] for i, _, write, _ in running.values() if not write}
-        # Final: the unit's first folio and the folios it prints are known; it is laid
-        # out and written.  Others are laid out for their page count only, the earliest
-        # first, while a process is free; a unit before the main group (the front
-        # matter) moves no one's folios and waits.  A unit whose count is being found
-        # when its first folio becomes known waits for that count (whose classes make
-        # its final layout one layout), unless it holds a share of the work left that
-        # the other processes cannot cover meanwhile: then its final layout starts at
-        # once, beside it.  Stuck (folios never found): final.
-        left = sum(split.chars[k] for k in range(n) if not done[k])
-        final = [all(known[main_unit:k]) and split.refs[k] <= folios.keys() for k in range(n)]
-        queue = [
-            (k, True)
-            for k in range(n)
-            if final[k] and not done[k] and k not in busy and (k not in counting or split.chars[k] * runner.slots >= left)
-        ]
-        queue += [(k, False) for k in range(main_unit, n) if not known[k] and not final[k] and k not in busy | counting]
-        if all(done) and not running:
+        plan, docs = rounds.look(marks_of)
+        queue = rounds.wanted(plan, docs, runner.slots)
+        if queue is None:
             break
-        if not queue and not running:
-            queue = [(k, True) for k in range(n) if not done[k]]
-        hits = 0
-        for k, write in queue if cache is not None else ():
-            stored = cache.get("units", digest("unit", salt, docs[k])) if write else None
-            hit = pickle.loads(stored) if stored is not None else None
-            if hit is not None and set(profiles) <= hit.pdfs.keys():  # (written in the profiles asked)
-                results[k] = hit
-                made[k], counts[k], known[k] = docs[k], results[k].content, True  # type: ignore[union-attr]
-                taught[k] = (memo[k][0], results[k].classes)  # type: ignore[union-attr]
-                hits += 1
-        if hits:
+        if cache is not None and rounds.from_cache(
+            queue, docs, lambda doc: cache.get("units", digest("unit", salt, doc)), profiles
+        ):
             continue  # an earlier build laid these out: look again with what they tell
-        for k, write in queue[: max(0, runner.slots - len(running))]:
-            step(f"laying out unit {k + 1} of {n}{'' if write else ' (page count)'}")
-            running[runner.submit(lay_out_unit, job_for(k, write, plan, attributes))] = (len(layouts), docs[k], write, memo[k][0])
-            layouts.append((k, write, 0))
-        for handle in runner.wait(list(running)):
-            index, doc, write, shows = running.pop(handle)
-            laid = runner.result(handle)
-            k = layouts[index][0]
-            layouts[index] = (k, write, laid.passes)
-            taught[k] = (shows, laid.classes)
-            if write or results[k] is None or not results[k].written:  # type: ignore[union-attr]
-                results[k], made[k], counts[k], known[k] = laid, doc, laid.content, True
-            if laid.written:
-                behind.append((laid, doc))  # (cached once its PDFs are in: _collect)
-        if len(layouts) > MAX_LAYOUTS * n:
+        rounds.start(queue[: max(0, runner.slots - len(rounds.running))], plan, docs, runner, job, step)
+        rounds.receive(runner)
+        if len(rounds.layouts) > MAX_LAYOUTS * n:
             raise RuntimeError("the layout units did not settle")  # a bug, not bad input
     else:
         raise RuntimeError("the layout units did not settle")
-    for laid, doc in behind:
+    for laid, doc in rounds.behind:
         _collect(laid)
         if cache is not None:
             cache.put("units", digest("unit", salt, doc), pickle.dumps(laid))
-    layout = _combine(split, results, counts, main_unit)
-    plan = _plan(split, counts, main_unit)
-    warnings: list[Diagnostic] = []
-    classes: dict[str, str] = {}
-    for k, laid in enumerate(results):
-        assert laid is not None and laid.written
-        if laid.lead != plan.verso[k] or laid.page_count != laid.lead + plan.keep[k] + (k + 1 < n):
-            raise RuntimeError(f"layout unit {k + 1} has {laid.page_count} pages, not the planned ones")  # a bug
-        warnings.extend(laid.warnings)
-        classes.update(laid.classes)
-    from .pdf import fixed_xmp
-
-    pdfs = {}
-    for profile in profiles:
-        pieces = [Piece(laid.pdfs[profile], plan.keep[k], laid.levels, skip=laid.lead) for k, laid in enumerate(results)]  # type: ignore[union-attr]
-        pdfs[profile] = stitch(pieces, layout.main_start, lambda xml, p=profile: fixed_xmp(xml, f"{seed}#{p}"), press(profile))
+    layout, pdfs, classes, warnings = rounds.stitched(profiles, seed, press)
     if cache is not None:  # the layouts of earlier versions of the units go
-        cache.prune("units", {digest("unit", salt, doc) for doc in made if doc is not None})
-    return layout, pdfs, Guess(counts, folios, classes, marks), warnings, layouts
+        cache.prune("units", {digest("unit", salt, u.made) for u in rounds.units if u.made is not None})
+    return layout, pdfs, Guess(rounds.counts, rounds.folios, classes, rounds.marks), warnings, rounds.layouts
+
+
+@dataclass
+class _Unit:
+    """What is known of one unit: its own pages (0: not known yet), its layout and the
+    document it was laid out from, what its document shows (first folio, side, the
+    folios of other units it prints, its marks; see ``_Rounds.look``) with that
+    document, and what its last layout showed with the classes it learnt (they serve
+    its next layout while they hold: ``_carried``)."""
+
+    count: int = 0
+    known: bool = False
+    result: UnitLayout | None = None
+    made: str | None = None
+    memo: tuple[tuple, str] | None = None
+    taught: tuple[tuple, dict[str, str]] | None = None
+
+
+@dataclass
+class _Flight:
+    """A layout in a worker: its index in ``_Rounds.layouts``, its document, whether it
+    is final (written), what the document shows."""
+
+    index: int
+    doc: str
+    write: bool
+    shows: tuple
+
+
+class _Rounds:
+    """The units' layouts, look after look (``render``): a look makes each unit's
+    document from what the last layouts told (page counts, so first folios; folios;
+    marks), then the layouts still wanted are taken from the cache or started, and
+    those done are taken in."""
+
+    def __init__(self, split: units_mod.Units, guess: Guess, main_id: str) -> None:
+        self.split = split
+        n = len(split)
+        counts = list(guess.counts) if len(guess.counts) == n else [0] * n
+        self.units = [_Unit(count=c, known=c > 0) for c in counts]
+        self.main = next((k for k in range(n) if main_id in split.ids[k]), 0)
+        self.guess = guess
+        self.folios, self.marks = dict(guess.folios), dict(guess.marks)
+        self.running: dict[Any, _Flight] = {}
+        self.layouts: list[tuple[int, bool, int]] = []  # (unit, final?, WeasyPrint layouts it took)
+        self.behind: list[tuple[UnitLayout, str]] = []  # final layouts made (their PDFs perhaps still being written)
+
+    @property
+    def counts(self) -> list[int]:
+        return [u.count for u in self.units]
+
+    def combined(self) -> PdfResult:
+        return _combine(self.split, [u.result for u in self.units], self.counts, self.main)
+
+    def look(self, marks_of: Callable[..., dict[str, dict[str, str]]]) -> tuple[_Plan, list[str]]:
+        """The plan, and each unit's document without classes (the cache's keys: a
+        unit's layout learns them, starting from those that hold, see ``_carried``),
+        made again only when what it shows changed."""
+        if any(u.result for u in self.units):
+            layout = self.combined()
+            # The last build's folios stand for the units not laid out yet.
+            self.folios = {**self.guess.folios, **{ident: layout.labels[page] for ident, page in layout.anchors.items()}}
+            self.marks = marks_of(layout.anchors, layout.labels, self.folios)
+        plan = _plan(self.split, self.counts, self.main)
+        split, marks = self.split, self.marks
+        for k, unit in enumerate(self.units):
+            shows = (
+                plan.first[k],
+                plan.verso[k],
+                tuple(self.folios.get(r) for r in sorted(split.refs[k])),
+                tuple(tuple(sorted(marks[i].items())) for i in sorted(split.ids[k] & marks.keys())),
+            )
+            if unit.memo is None or unit.memo[0] != shows:
+                unit.memo = (shows, units_mod.document(split, k, plan.first[k], self.folios, None, marks, plan.verso[k]))
+        return plan, [u.memo[1] for u in self.units]  # type: ignore[index]
+
+    def wanted(self, plan: _Plan, docs: list[str], slots: int) -> list[tuple[int, bool]] | None:
+        """The layouts to start, (unit, final?), the most wanted first; None when every
+        unit is laid out, final, from its document.
+
+        Final: the unit's first folio and the folios it prints are known; it is laid
+        out and written.  Others are laid out for their page count only, the earliest
+        first, while a process is free; a unit before the main group (the front
+        matter) moves no one's folios and waits.  A unit whose count is being found
+        when its first folio becomes known waits for that count (whose classes make
+        its final layout one layout), unless it holds a share of the work left that
+        the other processes cannot cover meanwhile: then its final layout starts at
+        once, beside it.  Stuck (folios never found): final."""
+        split, units, n = self.split, self.units, len(self.units)
+        done = [u.made == docs[k] and u.result.written for k, u in enumerate(units)]  # type: ignore[union-attr]
+        if all(done) and not self.running:
+            return None
+        busy = {self.layouts[f.index][0] for f in self.running.values() if f.write}  # a final layout in flight
+        counting = {self.layouts[f.index][0] for f in self.running.values() if not f.write}
+        left = sum(split.chars[k] for k in range(n) if not done[k])
+        known = [u.known for u in units]
+        final = [all(known[self.main : k]) and split.refs[k] <= self.folios.keys() for k in range(n)]
+        queue = [
+            (k, True)
+            for k in range(n)
+            if final[k] and not done[k] and k not in busy and (k not in counting or split.chars[k] * slots >= left)
+        ]
+        queue += [(k, False) for k in range(self.main, n) if not known[k] and not final[k] and k not in busy | counting]
+        if not queue and not self.running:
+            queue = [(k, True) for k in range(n) if not done[k]]
+        return queue
+
+    def from_cache(
+        self, queue: list[tuple[int, bool]], docs: list[str], stored: Callable[[str], bytes | None], profiles: tuple[str, ...]
+    ) -> int:
+        """Take the final layouts of ``queue`` an earlier build made (``stored``: the
+        cache's entry of a document), written in ``profiles``; how many."""
+        hits = 0
+        for k, write in queue:
+            data = stored(docs[k]) if write else None
+            hit = pickle.loads(data) if data is not None else None
+            if hit is not None and set(profiles) <= hit.pdfs.keys():  # (written in the profiles asked)
+                unit = self.units[k]
+                unit.result, unit.made, unit.count, unit.known = hit, docs[k], hit.content, True
+                unit.taught = (unit.memo[0], hit.classes)  # type: ignore[index]
+                hits += 1
+        return hits
+
+    def start(
+        self,
+        queue: list[tuple[int, bool]],
+        plan: _Plan,
+        docs: list[str],
+        runner: Any,
+        job: Callable[[str, bool], UnitJob],
+        step: Callable[[str], None],
+    ) -> None:
+        n = len(self.units)
+        for k, write in queue:
+            step(f"laying out unit {k + 1} of {n}{'' if write else ' (page count)'}")
+            unit = self.units[k]
+            shows, doc = unit.memo  # type: ignore[misc]
+            carried = _carried(unit.taught, shows, self.split.holders[k])
+            if carried:
+                doc = units_mod.document(self.split, k, plan.first[k], self.folios, carried, self.marks, plan.verso[k])
+            unit_job = replace(job(doc, write), lead=int(plan.verso[k]), sentinel=k + 1 < n, classes=carried)
+            self.running[runner.submit(lay_out_unit, unit_job)] = _Flight(len(self.layouts), docs[k], write, shows)
+            self.layouts.append((k, write, 0))
+
+    def receive(self, runner: Any) -> None:
+        """Take in the layouts done (at least one)."""
+        for handle in runner.wait(list(self.running)):
+            flight = self.running.pop(handle)
+            laid = runner.result(handle)
+            k = self.layouts[flight.index][0]
+            self.layouts[flight.index] = (k, flight.write, laid.passes)
+            unit = self.units[k]
+            unit.taught = (flight.shows, laid.classes)
+            if flight.write or unit.result is None or not unit.result.written:
+                unit.result, unit.made, unit.count, unit.known = laid, flight.doc, laid.content, True
+            if laid.written:
+                self.behind.append((laid, flight.doc))  # (cached once its PDFs are in: _collect)
+
+    def stitched(
+        self, profiles: tuple[str, ...], seed: str, press: Callable[[str], Callable[[Any], None] | None]
+    ) -> tuple[PdfResult, dict[str, bytes], dict[str, str], list[Diagnostic]]:
+        """The book's layout and its PDF in each profile, from the units' final layouts
+        (their PDFs collected); the classes they learnt, their warnings."""
+        from .pdf import fixed_xmp
+        from .stitch import Piece, stitch
+
+        layout = self.combined()
+        plan = _plan(self.split, self.counts, self.main)
+        n = len(self.units)
+        warnings: list[Diagnostic] = []
+        classes: dict[str, str] = {}
+        results = [u.result for u in self.units]
+        for k, laid in enumerate(results):
+            assert laid is not None and laid.written
+            if laid.lead != plan.verso[k] or laid.page_count != laid.lead + plan.keep[k] + (k + 1 < n):
+                raise RuntimeError(f"layout unit {k + 1} has {laid.page_count} pages, not the planned ones")  # a bug
+            warnings.extend(laid.warnings)
+            classes.update(laid.classes)
+        pdfs = {}
+        for profile in profiles:
+            pieces = [Piece(laid.pdfs[profile], plan.keep[k], laid.levels, skip=laid.lead) for k, laid in enumerate(results)]  # type: ignore[union-attr]
+            pdfs[profile] = stitch(
+                pieces, layout.main_start, lambda xml, p=profile: fixed_xmp(xml, f"{seed}#{p}"), press(profile)
+            )
+        return layout, pdfs, classes, warnings
 
 
 def _carried(taught: tuple[tuple, dict[str, str]] | None, shows: tuple, holders: set[str]) -> dict[str, str]:

@@ -46,13 +46,15 @@ def cover_png(book: Book, env: Any, styles: tuple[Path, ...], fetcher: Any) -> b
     return out.getvalue()
 
 
-def epub_cover(job: tuple[Book, tuple[Path, ...], tuple[Path, ...], tuple[Path, ...]]) -> bytes:
-    """``cover_png`` of (book, templates, styles, the folders a build may read): a job
-    a units' worker can run (``runners``)."""
+def epub_cover(job: tuple[Book, tuple[Path, ...], tuple[Path, ...], tuple[Path, ...], tuple[tuple[str, str], ...]]) -> bytes:
+    """``cover_png`` of (book, templates, styles, the folders a build may read, the
+    build's PUBLISH_* settings): a job a units' worker can run (``runners``)."""
     from ..render import environment
+    from .chunked import apply_env
     from .fetch import BoundedFetcher
 
-    book, templates, styles, folders = job
+    book, templates, styles, folders, env = job
+    apply_env(env)
     return cover_png(book, environment(templates), styles, BoundedFetcher(list(folders), styles))
 
 

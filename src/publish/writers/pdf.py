@@ -21,7 +21,6 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -277,11 +276,7 @@ def write(
         late = Collector()
         return write_document(layout.document, profile, styles, fetcher, late, intent, crop_marks), late.items
 
-    behind = {}
-    if spool is not None and threading.active_count() == 1:
-        for profile in profiles[1:]:
-            behind[profile] = spool / f"{uuid.uuid4().hex}.pdf"
-            spooling.write_behind(behind[profile], partial(written, profile))
+    behind = spooling.start(profiles[1:], written, spool) if spool is not None and threading.active_count() == 1 else {}
     raws = {}
     try:
         for profile in profiles:

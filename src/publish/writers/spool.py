@@ -24,11 +24,25 @@ from __future__ import annotations
 import fcntl
 import os
 import pickle
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from ..diagnostics import ManuscriptError
+
+T = TypeVar("T")
+
+
+def start(items: Iterable[T], write: Callable[[T], Any], folder: Path) -> dict[T, Path]:
+    """``write(item)`` for each of ``items``, each by a fork of its own: the file each
+    result goes to (in ``folder``), for ``collect``."""
+    files = {}
+    for item in items:
+        files[item] = folder / f"{uuid.uuid4().hex}.pdf"
+        write_behind(files[item], partial(write, item))
+    return files
 
 
 def write_behind(path: Path, write: Callable[[], Any]) -> None:
