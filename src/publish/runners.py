@@ -11,6 +11,10 @@ units may run at once.
   cluster;
 - ``SerialRunner``: in a daemonic process, which may not start others, or in a
   catalogue's process (one title per core already), one at a time.
+
+``start_server`` starts the fork server before the manuscript is read (it imports
+WeasyPrint meanwhile); ``one_off`` runs one job in a process of it (the EPUB's cover of
+a build that lays nothing out).
 """
 
 from __future__ import annotations
@@ -93,8 +97,8 @@ def one_off(fn: Callable[[Any], Any], arg: Any) -> Any:
 
 
 def multiprocessing_ok() -> bool:
-    """Whether this process may start processes: not a daemonic one, nor a catalogue's
-    (``SERIAL``), nor a Dask worker's."""
+    """Whether this process may start processes of its own: not a daemonic one, nor a
+    catalogue's (``SERIAL``), nor one that uses Dask (``distributed`` imported)."""
     import multiprocessing
     import sys
 
