@@ -20,7 +20,10 @@ from publish.writers.pdf import cmyk_profile, lay_out, write
 ROOT = Path(__file__).resolve().parent.parent
 STYLES = (ROOT / "styles",)
 
+# Dated as the book's print HTML is: WeasyPrint's PDF/X writer dates an undated document
+# with the clock, and two writes a second apart would differ.
 SMALL = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>t</title>
+<meta name="dcterms.created" content="2026-11-25T00:00:00Z"/><meta name="dcterms.modified" content="2026-11-25T00:00:00Z"/>
 <link rel="stylesheet" href="fonts.css"/><link rel="stylesheet" href="base.css"/><link rel="stylesheet" href="print.css"/>
 <style>@page { size: 5in 7in; margin: 0.8in; bleed: 3mm; }</style></head><body>
 <section id="x"><h2>A letter</h2>
