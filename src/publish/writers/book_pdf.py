@@ -16,11 +16,12 @@ The units strategy is this module's ``_units`` and ``chunked.py``/``units.py``/
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import pickle
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -154,8 +155,7 @@ def _single(
         step("Step 3: laying out the PDF again (running heads, footnotes)")
         fixes = learnt
     settings = book.settings
-    spool = _spool(cache)
-    try:
+    with _spool(cache) as spool:
         pdfs = write(
             layout,
             profiles,
@@ -167,9 +167,6 @@ def _single(
             settings.page.crop_marks,
             spool,
         )
-    finally:
-        if spool is not None:
-            shutil.rmtree(spool, ignore_errors=True)
     layout.document = None  # not needed any more
     _report_notes(book, layout, found)
     return Made(layout, pdfs, fixes, found.items, passes=layout.passes)
@@ -200,10 +197,6 @@ def _units(
     allowed = paths.folders
     settings = book.settings
 
-    # Workers that may fork (runners.PoolRunner) write the second profile of a unit
-    # behind them (spool.py), in the cache's spool folder.
-    spool = _spool(cache) if getattr(run, "behind", False) else None
-
     def job(doc: str, write: bool) -> chunked.UnitJob:
         return chunked.UnitJob(
             doc,
@@ -214,7 +207,7 @@ def _units(
             write,
             settings.output_intent,
             settings.page.crop_marks,
-            spool=str(spool or ""),
+            spool=str(spool or ""),  # (the folder of the with block below, when the job is made)
         )
 
     from ..index import indexes, roles
@@ -238,7 +231,9 @@ def _units(
     guess = pickle.loads(stored) if stored else chunked.Guess()
     # (What the units are written with that their HTML does not say: the print profile's.)
     salt = digest(salt, settings.output_intent, settings.page.crop_marks)
-    try:
+    # Workers that may fork (runners.PoolRunner) write the second profile of a unit
+    # behind them (spool.py), in the cache's spool folder.
+    with _spool(cache if getattr(run, "behind", False) else None) as spool:
         layout, pdfs, guess, warnings, layouts = chunked.render(
             html,
             profiles,
@@ -252,9 +247,6 @@ def _units(
             step=step,
             press=partial(press, intent=settings.output_intent),
         )
-    finally:
-        if spool is not None:
-            shutil.rmtree(spool, ignore_errors=True)
     late = Collector()
     _report_notes(book, layout, late)
     warnings = [*warnings, *late.items]
@@ -268,15 +260,20 @@ def _units(
     return Made(layout, pdfs, fixes, warnings, unit_layouts=layouts)
 
 
-def _spool(cache: Any) -> Any:
-    """The cache's folder for PDFs written behind (``spool.py``), empty (an interrupted
-    build may have left files), or None without a cache."""
+@contextlib.contextmanager
+def _spool(cache: Any) -> Iterator[Any]:
+    """The cache's folder for PDFs written behind (``spool.py``), empty before (an
+    interrupted build may have left files) and removed after; None without a cache."""
     if cache is None:
-        return None
+        yield None
+        return
     spool = cache.dir / "spool"
     shutil.rmtree(spool, ignore_errors=True)
     spool.mkdir(parents=True)
-    return spool
+    try:
+        yield spool
+    finally:
+        shutil.rmtree(spool, ignore_errors=True)
 
 
 def _note_calls(book: Book) -> list[tuple[str, str]]:

@@ -101,7 +101,7 @@ class UnitLayout:
 def lay_out_unit(job: UnitJob) -> UnitLayout:
     """Lay one unit out until its own fixes settle, then write it (in a worker)."""
     from .fetch import BoundedFetcher
-    from .pdf import lay_out, write_document
+    from .pdf import lay_out, write_each
 
     apply_env(job.env)
     found = Collector()
@@ -121,22 +121,10 @@ def lay_out_unit(job: UnitJob) -> UnitLayout:
     content = len(pages) - job.lead
     if job.sentinel:
         content -= 1 + (len(pages) - job.lead >= 2 and pages[-2]._page_box.page_type.blank)
-    document = layout.document
-
-    def written(profile: str) -> tuple[bytes, list[Diagnostic]]:
-        late = Collector()
-        return write_document(document, profile, job.styles, fetcher, late, job.intent, job.crop_marks), late.items
-
-    pdfs: dict[str, bytes] = {}
-    spooled: dict[str, str] = {}
     profiles = job.profiles if job.write else ()
-    if job.spool:  # every profile but the first by a fork of its own, on a core left free
-        from . import spool
-
-        spooled = {p: str(path) for p, path in spool.start(profiles[1:], written, Path(job.spool)).items()}
-    for profile in profiles if not job.spool else profiles[:1]:
-        pdfs[profile], late = written(profile)
-        found.items.extend(late)
+    spool = Path(job.spool) if job.spool else None  # (the second profile on a core left free)
+    pdfs, behind = write_each(layout.document, profiles, job.styles, fetcher, found, job.intent, job.crop_marks, spool)
+    spooled = {profile: str(path) for profile, path in behind.items()}
     return UnitLayout(
         pdfs,
         job.write,

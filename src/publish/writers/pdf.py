@@ -261,7 +261,7 @@ def write(
     in each: see ``inks.py``), with page labels and fixed ids (pikepdf, as the stitched
     PDF of layout units: see ``stitch.finish``).  With a ``spool`` folder, in a process
     with no other thread, every profile but the first is written by a fork of its own
-    meanwhile (``spool.py``)."""
+    meanwhile (``write_each``; the caller empties the folder)."""
     import threading
 
     import pikepdf
@@ -271,20 +271,11 @@ def write(
 
     intent = intent or OutputIntent()
     profiles = tuple(profiles)
-
-    def written(profile: str) -> tuple[bytes, list[Diagnostic]]:
-        late = Collector()
-        return write_document(layout.document, profile, styles, fetcher, late, intent, crop_marks), late.items
-
-    behind = spooling.start(profiles[1:], written, spool) if spool is not None and threading.active_count() == 1 else {}
-    raws = {}
-    try:
-        for profile in profiles:
-            raws[profile], late = spooling.collect(behind.pop(profile)) if profile in behind else written(profile)
-            found.items.extend(w for w in late if w not in found.items)
-    finally:
-        for path in behind.values():  # (a write failed: the others' files go)
-            path.unlink(missing_ok=True)
+    forks = spool if threading.active_count() == 1 else None
+    raws, behind = write_each(layout.document, profiles, styles, fetcher, found, intent, crop_marks, forks)
+    for profile, path in behind.items():
+        raws[profile], late = spooling.collect(path)
+        found.items.extend(w for w in late if w not in found.items)
     out = {}
     for profile in profiles:
         seed = f"{identifier}#{profile}"
@@ -293,6 +284,34 @@ def write(
                 pdf, layout.main_start, lambda xml, seed=seed: fixed_xmp(xml, seed), press=press(profile, intent)
             )
     return out
+
+
+def write_each(
+    document: Any,
+    profiles: tuple[str, ...],
+    styles: tuple[Path, ...],
+    fetcher: BoundedFetcher,
+    found: Collector,
+    intent: OutputIntent,
+    crop_marks: bool,
+    spool: Path | None = None,
+) -> tuple[dict[str, bytes], dict[str, Path]]:
+    """``document`` written in each of ``profiles``: with a ``spool`` folder, every
+    profile but the first by a fork of its own, started first (``spool.py``; only in a
+    process whose other threads hold no lock).  Returns the PDFs written here (their
+    findings into ``found``) and, for the others, the file ``spool.collect`` reads."""
+    from . import spool as spooling
+
+    def written(profile: str) -> tuple[bytes, list[Diagnostic]]:
+        late = Collector()
+        return write_document(document, profile, styles, fetcher, late, intent, crop_marks), late.items
+
+    behind = spooling.start(profiles[1:], written, spool) if spool is not None else {}
+    here = {}
+    for profile in (p for p in profiles if p not in behind):
+        here[profile], late = written(profile)
+        found.items.extend(w for w in late if w not in found.items)
+    return here, behind
 
 
 def write_document(
