@@ -235,3 +235,34 @@ def test_a_changed_tagging_code_is_refused_not_patched_blindly(monkeypatch: pyte
     monkeypatch.setattr(tagging.inspect, "getsourcelines", lambda _: (changed, first))
     with pytest.raises(engine.EngineVersionError, match="no line"):
         tagging._install_tree()
+
+
+def test_the_pages_references_are_made_once_for_the_tags(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pydyf builds the tuple of every page's reference each time it is read, and
+    WeasyPrint's tagging reads it for each structure element: time in the square of the
+    pages.  The extension makes it once while the tags are added; the tree is the same."""
+    import pydyf
+
+    from publish.diagnostics import Collector
+    from publish.writers.fetch import BoundedFetcher
+    from publish.writers.pdf import lay_out, write
+
+    styles = (ROOT / "styles",)
+    found = Collector()
+    fetcher = BoundedFetcher(list(styles), styles)
+    layout = lay_out(SMALL, styles, fetcher, found, main_id="x")
+    made = []
+    original = pydyf.PDF.page_references
+
+    def counted(self: pydyf.PDF) -> tuple[bytes, ...]:
+        made.append(len(self.pages["Kids"]))
+        return original.fget(self)
+
+    monkeypatch.setattr(pydyf.PDF, "page_references", property(counted))
+    data = write(layout, ("digital",), "urn:test", styles, fetcher, found)["digital"]
+    assert len(made) == 1, made  # (without the extension: once for each of the tree's elements)
+    monkeypatch.setattr(pydyf.PDF, "page_references", original)
+    from publish.writers import tagging
+
+    monkeypatch.setattr(tagging, "_PagesKnown", pydyf.PDF)  # (WeasyPrint's own reading, each time)
+    assert write(layout, ("digital",), "urn:test", styles, fetcher, found)["digital"] == data

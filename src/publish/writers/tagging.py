@@ -246,9 +246,31 @@ def _add_links(links_and_anchors: Any, matrix: Any, pdf: Any, page: Any, names: 
     return result
 
 
+class _PagesKnown(pydyf.PDF):
+    """A ``pydyf.PDF`` whose pages' references are made once for each page count: pydyf
+    builds the tuple of every page's reference each time it is read, and WeasyPrint
+    reads it for every structure element, so tagging a document of *n* pages took time
+    in *n* squared (15 s of a 1,450-page layout's write, where its pages are known)."""
+
+    @property
+    def page_references(self) -> tuple[bytes, ...]:
+        known = self.__dict__.get("publish_page_references")
+        if known is None or len(known) != self.pages["Count"]:
+            known = self.__dict__["publish_page_references"] = pydyf.PDF.page_references.fget(self)
+        return known
+
+
 def _add_tags(pdf: Any, document: Any, pdf_version: Any, page_streams: Any) -> Any:
-    """WeasyPrint's ``add_tags``, then the notes' ids in the tree's ``IDTree``."""
-    result = _original_add_tags(pdf, document, pdf_version, page_streams)
+    """WeasyPrint's ``add_tags`` (the PDF's page references made once for it), then the
+    notes' ids in the tree's ``IDTree``."""
+    if type(pdf) is pydyf.PDF:  # (a pydyf that made it something else: left as it is)
+        pdf.__class__ = _PagesKnown
+    try:
+        result = _original_add_tags(pdf, document, pdf_version, page_streams)
+    finally:
+        if type(pdf) is _PagesKnown:
+            pdf.__class__ = pydyf.PDF
+            pdf.__dict__.pop("publish_page_references", None)
     pdf.__dict__.pop("publish_langs", None)
     pdf.__dict__.pop("publish_notes", None)
     ids = pdf.__dict__.pop("publish_ids", {})
