@@ -266,6 +266,42 @@ def test_when_the_engine_fails_placing_notes_they_are_laid_out_under_auto() -> N
     assert [d.code.value for d in found.items] == ["L003"] and "footnote-policy: auto" in found.items[0].message
 
 
+def _notes_filling_a_page(policy: str) -> str:
+    """Three calls on a paragraph's first line whose notes together fill more than a page."""
+    note = "A long note of ordinary words. " * 22
+    calls = "".join(f'word <a id="n{i}-call-1">{i}</a><span class="fn" id="n{i}">{note}</span> ' for i in range(1, 4))
+    css = f"@page {{ size: 4in 4in; margin: 0.4in }} .fn {{ float: footnote; footnote-policy: {policy}; font-size: 8pt }}"
+    return f'<html lang="en"><style>{css}</style><p>Before.</p><p id="p1">{calls}{"more words " * 200}</p></html>'
+
+
+@pytest.mark.parametrize("policy", ["line", "auto"])
+def test_no_layout_again_for_a_note_a_page_break_cannot_bring_back(policy: str) -> None:
+    """Notes called on one line that fill more than a page: one of them lands on the
+    next page under any policy.  Under ``line`` (the theme's) the call's line already
+    opens its page, so a page break before the paragraph (another layout of the whole
+    document) cannot bring it back: none is asked.  Under ``auto`` WeasyPrint moves
+    a note alone, and the break is asked for."""
+    from publish import theme
+    from publish.diagnostics import Collector
+    from publish.writers.fetch import BoundedFetcher
+    from publish.writers.pdf import lay_out, off_page, page_break_may_bring_back
+
+    styles = (theme.folder("styles"),)
+    layout = lay_out(_notes_filling_a_page(policy), styles, BoundedFetcher(list(styles), styles), Collector())
+    calls = [("p1", f"n{i}") for i in range(1, 4)]
+    off = off_page(calls, layout.anchors)
+    assert off, "the notes were meant not to fit one page"
+    if policy == "line":
+        assert layout.anchors["p1"] == layout.anchors["n1-call-1"] == 1  # (the calls' line, and so its paragraph, moved on)
+        assert page_break_may_bring_back(calls, layout) == []
+    else:
+        assert page_break_may_bring_back(calls, layout) == off
+    from publish.writers.chunked import UnitJob, lay_out_unit
+
+    laid = lay_out_unit(UnitJob(_notes_filling_a_page(policy), (), styles, styles, tuple(calls), False, sentinel=False))
+    assert (laid.passes, laid.classes) == ((1, {}) if policy == "line" else (2, {"p1": "note-break"}))
+
+
 # (Last in the module: epubcheck, started when each book was built, ran meanwhile.)
 @pytest.mark.parametrize("mode", ["footnotes", "endnotes"])
 def test_fixture_epub_passes_epubcheck(mode: str, request: pytest.FixtureRequest) -> None:

@@ -291,8 +291,9 @@ def _note_calls(book: Book) -> list[tuple[str, str]]:
 
 
 #: Layouts of one PDF at most: the first; one to start a page at a paragraph whose
-#: footnote the engine could not keep on its call's page (and one more if that moved
-#: another); one more for the endnotes' heads if that moved pages.
+#: footnote WeasyPrint moved to a later page alone (``pdf.page_break_may_bring_back``;
+#: and one more if that moved another); one more for the endnotes' heads if that moved
+#: pages.
 MAX_LAYOUTS = 4
 
 
@@ -300,12 +301,12 @@ def _learn(book: Book, pdf: Any, fixes: Any) -> Any:
     """What this layout teaches the next one (see ``render.LayoutFixes``)."""
     from ..index import indexes, roles
     from ..render import LayoutFixes
-    from .pdf import endnote_heads
+    from .pdf import endnote_heads, page_break_may_bring_back
 
     heads = endnote_heads(book, pdf) if book.settings.notes_print == "endnotes" else {}
     classes: dict[str, set[str]] = {k: set(v.split()) for k, v in fixes.classes}
     if book.settings.notes_print == "footnotes":
-        for paragraph, _ in _off_page(book, pdf):
+        for paragraph, _ in page_break_may_bring_back(_note_calls(book), pdf):
             classes.setdefault(paragraph, set()).add("note-break")
     placed = roles(indexes(book), {k: pdf.labels[v] for k, v in pdf.anchors.items()})
     return LayoutFixes(

@@ -36,7 +36,7 @@ from typing import Any, ClassVar
 from ..diagnostics import Collector, Diagnostic
 from ..model import OutputIntent
 from . import units as units_mod
-from .pdf import PageStart, PdfResult, folio_labels, off_page
+from .pdf import PageStart, PdfResult, folio_labels, page_break_may_bring_back
 
 #: Layouts of each unit at most, on average: first folios and folios settle in two.
 MAX_LAYOUTS = 4
@@ -110,7 +110,7 @@ def lay_out_unit(job: UnitJob) -> UnitLayout:
     for _ in range(MAX_FIXES):
         layout = lay_out(html, job.styles, fetcher, found, main_id="")
         passes += 1
-        new = _new(learnt, {paragraph: "note-break" for paragraph, _ in off_page(job.note_calls, layout.anchors)})
+        new = _new(learnt, {paragraph: "note-break" for paragraph, _ in page_break_may_bring_back(job.note_calls, layout)})
         if not new:
             break
         for k, v in new.items():

@@ -30,8 +30,8 @@ same function, compiled from WeasyPrint's own source with that one line changed 
 exact match of the line is required, so another version's source cannot be patched
 blindly).  With ``footnote-policy: line`` (print.css), a footnote that does not fit
 takes its call's line to the next page; the re-layout that once started a page at such
-a paragraph (``note-break``) is left for what the engine still cannot do (a note
-taller than a page).
+a paragraph (``note-break``) is left for notes WeasyPrint moves alone (``footnote-policy:
+auto``: a theme's, or the fallback's), where it can help (``pdf.page_break_may_bring_back``).
 
 Pinned: importing this module on another WeasyPrint version raises ``EngineVersionError``:
 read the new version's ``layout/inline.py`` (``iter_line_boxes``) and

@@ -213,6 +213,30 @@ def off_page(note_calls: Iterable[tuple[str, str]], anchors: dict[str, int]) -> 
     return [(p, note) for p, note in note_calls if anchors.get(note) != anchors.get(f"{note}-call-1")]
 
 
+def page_break_may_bring_back(note_calls: Iterable[tuple[str, str]], layout: PdfResult) -> list[tuple[str, str]]:
+    """The notes of ``off_page`` that a page break before their paragraph may bring back
+    to their call's page: those WeasyPrint moved away alone (``footnote-policy: auto``, as
+    the fallback lays out), or laid out nowhere.  Under ``line`` or ``block`` (print.css)
+    the engine has already moved the call's line, or its paragraph, to the top of the
+    next page when the note did not fit: more room than a break before the paragraph
+    gives.  A note still off its page there (notes called on one line that fill more than
+    a page, and WeasyPrint cannot split a note) cannot be brought back, and a layout of
+    the book again for it changed nothing but the time (a 1,450-page unit laid out twice)."""
+    return [(p, note) for p, note in off_page(note_calls, layout.anchors) if _policy(layout, note) in (None, "auto")]
+
+
+def _policy(layout: PdfResult, note: str) -> str | None:
+    """The ``footnote-policy`` of the note ``note`` as laid out (None: not laid out)."""
+    page = layout.anchors.get(note)
+    if page is None or layout.document is None:
+        return None
+    for box in layout.document.pages[page]._page_box.descendants():
+        element = box.element
+        if element is not None and box.element_tag == element.tag and element.get("id") == note:
+            return box.style["footnote_policy"]
+    return None
+
+
 def folio_labels(count: int, main_start: int) -> list[str]:
     """The folio of each of ``count`` pages as the page labels give it: roman before
     ``main_start``, arabic from 1 there (pypdf's own numeral helper)."""
