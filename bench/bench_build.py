@@ -73,6 +73,11 @@ READING = """
 - EPUB alone: the fixed cost is Python start-up and imports, reading the manuscript,
   rendering and compiling the templates, cutting the fonts down; the cover is drawn by
   WeasyPrint in a process of its own meanwhile.
+- EPUB inside `publish watch` (bench/watch_epub.py): one process builds the book, then
+  each rebuild after a one-word change reads the manuscript again and renders the
+  changed letter's document again; the compiled templates (`render.environment`), the
+  faces' characters and each document's characters (`writers/epub_fonts.py`) and the
+  packages' versions are kept for the process.  Against pandoc's cold run.
 - Peak memory is that of the largest single process (the build, one of its workers or
   a writer they fork): checked against the peak of every process sampled from /proc
   during a build of the 350-page book with parts (210 MB both ways).
@@ -191,7 +196,24 @@ def bench_corpus(scale: int, runs: int, work: Path, env: dict[str, str]) -> list
         letter.write_text(text.replace(a, b) if a in text else text.replace(b, a), encoding="utf-8")
 
     rows.append(("one-word correction rebuild", timed(lambda i: loop_cmd, runs, env, before=correct), "full"))
+    rows.append(("EPUB rebuild inside publish watch, one word changed", watch_rebuilds(ms, work, runs, env), "pandoc"))
     return rows, bare, pan
+
+
+def watch_rebuilds(ms: Path, work: Path, runs: int, env: dict[str, str]) -> tuple[float, float, float, int]:
+    """The EPUB rebuilt inside one ``publish watch`` process after a one-word change,
+    ``runs`` times (bench/watch_epub.py, which prints each rebuild's seconds), and the
+    process's peak memory."""
+    folder = work / f"watch-{ms.name}"
+    cmd = [PY, str(ROOT / "bench" / "watch_epub.py"), str(ms), str(folder), str(runs), *COMMON[1::2]]
+    with tempfile.TemporaryFile("w+") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(proc.pid, 0)
+        if status != 0:
+            raise RuntimeError(f"{cmd} failed: {proc.stderr.read().decode() if proc.stderr else ''}")
+        out.seek(0)
+        times = [float(t) for t in out.read().split()]
+    return statistics.median(times), min(times), max(times), usage.ru_maxrss // 1024
 
 
 def bench_realistic(pages: int, parts: bool, runs: int, work: Path, env: dict[str, str]) -> list[tuple[str, tuple, str]]:

@@ -76,3 +76,24 @@ def test_watcher_rebuilds_on_save(preview) -> None:
     thread.join(timeout=10)
     assert p.version >= 2
     assert "because I have been very ill" in _get(server)
+
+
+def test_templates_compiled_once_for_a_process_and_again_when_changed(tmp_path: Path) -> None:
+    """``publish watch`` rebuilds in one process: the templates are compiled once
+    (render._ENVIRONMENTS), and again when one is edited or a layer before it gets one
+    of the same name (the book overriding the theme's)."""
+    from publish import render
+
+    theme, book = tmp_path / "theme", tmp_path / "book"
+    theme.mkdir()
+    book.mkdir()
+    (theme / "t.j2").write_text("theme {{ 1 + 1 }}")
+    env = render.environment((book, theme))
+    first = env.get_template("t.j2")
+    assert render.environment((book, theme)) is env and env.get_template("t.j2") is first
+    assert first.render() == "theme 2"
+    (theme / "t.j2").write_text("theme, edited")
+    assert env.get_template("t.j2").render() == "theme, edited"
+    (book / "t.j2").write_text("the book's own")
+    assert env.get_template("t.j2").render() == "the book's own"
+    assert render.environment((tmp_path / "other", theme)) is not env

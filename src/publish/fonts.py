@@ -25,7 +25,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 
@@ -68,8 +67,10 @@ def instances_dir() -> Path:
     instancer (fontTools) that made them."""
     import os
 
+    from .cache import package_version
+
     packages = sorted({f.package for f in FACES.values() if f.weight})
-    versions = "-".join(f"{metadata.version(p)}" for p in packages) + f"-fonttools-{metadata.version('fonttools')}"
+    versions = "-".join(f"{package_version(p)}" for p in packages) + f"-fonttools-{package_version('fonttools')}"
     given = os.environ.get("PUBLISH_FONT_CACHE")
     if given:
         return Path(given) / versions
