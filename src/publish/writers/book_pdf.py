@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import pickle
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -228,7 +227,7 @@ def _units(
 
     guess_key = f"{book.meta.slug}-{chunked.Guess.FORMAT}"
     stored = cache.get("guess", guess_key) if cache is not None else None
-    guess = pickle.loads(stored) if stored else chunked.Guess()
+    guess = chunked.Guess.from_cache(stored)
     # (What the units are written with that their HTML does not say: the print profile's.)
     salt = digest(salt, settings.output_intent, settings.page.crop_marks)
     # Workers that may fork (runners.PoolRunner) write the second profile of a unit
@@ -251,7 +250,7 @@ def _units(
     _report_notes(book, layout, late)
     warnings = [*warnings, *late.items]
     if cache is not None:
-        cache.put("guess", guess_key, pickle.dumps(guess))
+        cache.put("guess", guess_key, guess.to_cache())
     fixes = render.LayoutFixes(  # (what the units' documents were made with, as one document's fixes)
         tuple(sorted((k, v["data-head"]) for k, v in guess.marks.items() if "data-head" in v)),
         tuple(sorted(guess.classes.items())),

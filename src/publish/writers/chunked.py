@@ -27,14 +27,14 @@ rebuild after a small correction one layout of one unit.
 
 from __future__ import annotations
 
-import pickle
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
-from ..diagnostics import Collector, Diagnostic
-from ..model import OutputIntent
+from ..diagnostics import Code, Collector, Diagnostic, Severity
+from ..model import Loc, OutputIntent
 from . import units as units_mod
 from .pdf import PageStart, PdfResult, folio_labels, page_break_may_bring_back
 
@@ -142,6 +142,65 @@ def lay_out_unit(job: UnitJob) -> UnitLayout:
     )
 
 
+# What the cache keeps is read as data, never unpickled: an output folder may come from
+# elsewhere (committed beside a book's manuscript), and unpickling a file runs whatever
+# the file says.  An entry that does not read back is no entry (the unit is laid out).
+_BAD_ENTRY = (ValueError, TypeError, KeyError, IndexError, AttributeError)
+
+
+def to_cache(laid: UnitLayout) -> bytes:
+    """A unit's final layout as the cache keeps it: the length of a JSON head, the head,
+    then the PDFs' bytes."""
+    head = {
+        "pdfs": [[profile, len(data)] for profile, data in laid.pdfs.items()],
+        "written": laid.written,
+        "page_count": laid.page_count,
+        "anchors": laid.anchors,
+        "starts": [None if s is None else [s.element_id, s.text] for s in laid.starts],
+        "page_digests": laid.page_digests,
+        "levels": laid.levels,
+        "classes": laid.classes,
+        "warnings": [[w.code.value, w.severity.value, w.loc.path, w.loc.line, w.loc.col, w.message] for w in laid.warnings],
+        "lead": laid.lead,
+        "content": laid.content,
+        "passes": laid.passes,
+    }
+    text = json.dumps(head, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return len(text).to_bytes(8, "big") + text + b"".join(laid.pdfs.values())
+
+
+def from_cache(data: bytes) -> UnitLayout | None:
+    """The layout ``to_cache`` kept, or None if ``data`` is not one."""
+    try:
+        size = int.from_bytes(data[:8], "big")
+        head = json.loads(data[8 : 8 + size].decode("utf-8"))
+        at, pdfs = 8 + size, {}
+        for profile, length in head["pdfs"]:
+            pdfs[str(profile)] = data[at : at + int(length)]
+            at += int(length)
+        if at != len(data):
+            return None
+        return UnitLayout(
+            pdfs,
+            bool(head["written"]),
+            int(head["page_count"]),
+            {str(k): int(v) for k, v in head["anchors"].items()},
+            [None if s is None else PageStart(str(s[0]), str(s[1])) for s in head["starts"]],
+            [str(d) for d in head["page_digests"]],
+            [int(n) for n in head["levels"]],
+            {str(k): str(v) for k, v in head["classes"].items()},
+            [
+                Diagnostic(Code(c), Severity(v), Loc(str(p), int(line), int(col)), str(m))
+                for c, v, p, line, col, m in head["warnings"]
+            ],
+            int(head["lead"]),
+            int(head["content"]),
+            int(head["passes"]),
+        )
+    except _BAD_ENTRY:
+        return None
+
+
 def _collect(laid: UnitLayout) -> None:
     """The PDFs of a unit written behind (``UnitJob.spool``), once written, into ``laid``."""
     from . import spool
@@ -172,12 +231,29 @@ class Guess:
     """What the last build found: each unit's page count, the folio of every id, the
     classes learnt, the attributes learnt (the endnotes' heads, the index locators' roles)."""
 
-    FORMAT: ClassVar[int] = 5  # part of the cache key: a Guess of another shape is not read
+    FORMAT: ClassVar[int] = 6  # part of the cache key: a Guess of another shape is not read
 
     counts: list[int] = field(default_factory=list)
     folios: dict[str, str] = field(default_factory=dict)
     classes: dict[str, str] = field(default_factory=dict)
     marks: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def to_cache(self) -> bytes:
+        return json.dumps([self.counts, self.folios, self.classes, self.marks], sort_keys=True).encode("utf-8")
+
+    @classmethod
+    def from_cache(cls, data: bytes | None) -> Guess:
+        """The guess ``to_cache`` kept; an empty one if ``data`` is none or not one."""
+        try:
+            counts, folios, classes, marks = json.loads(data.decode("utf-8")) if data else ([], {}, {}, {})
+            return cls(
+                [int(n) for n in counts],
+                {str(k): str(v) for k, v in folios.items()},
+                {str(k): str(v) for k, v in classes.items()},
+                {str(k): {str(a): str(b) for a, b in v.items()} for k, v in marks.items()},
+            )
+        except _BAD_ENTRY:
+            return cls()
 
 
 def render(
@@ -224,7 +300,7 @@ def render(
     for laid, doc in rounds.behind:
         _collect(laid)
         if cache is not None:
-            cache.put("units", digest("unit", salt, doc), pickle.dumps(laid))
+            cache.put("units", digest("unit", salt, doc), to_cache(laid))
     layout, pdfs, classes, warnings = rounds.stitched(profiles, seed, press)
     if cache is not None:  # the layouts of earlier versions of the units go
         cache.prune("units", {digest("unit", salt, u.made) for u in rounds.units if u.made is not None})
@@ -344,7 +420,7 @@ class _Rounds:
         hits = 0
         for k, write in queue:
             data = stored(docs[k]) if write else None
-            hit = pickle.loads(data) if data is not None else None
+            hit = from_cache(data) if data is not None else None
             if hit is not None and set(profiles) <= hit.pdfs.keys():  # (written in the profiles asked)
                 unit = self.units[k]
                 unit.result, unit.made, unit.count, unit.known = hit, docs[k], hit.content, True
