@@ -275,3 +275,30 @@ def test_epub_cover_is_the_same_drawn_anywhere(edition, tmp_path: Path) -> None:
         load(MANUSCRIPT), render.environment(paths.templates), paths.styles, BoundedFetcher(list(paths.folders), paths.styles)
     )
     assert edition.result.layout == "units" and png(edition.epub) == png(alone.epub) == here
+
+
+def test_an_epub_waits_for_its_cover_only_to_package_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An EPUB-only build draws the cover in a process of its own while the EPUB's
+    documents are rendered and their fonts cut: the EPUB asks for the cover once,
+    last, and it is drawn once."""
+    import shutil
+
+    from publish import build, render
+    from publish.writers import epub
+
+    said: list[str] = []
+    documents, write, cover, package = render.epub_documents, epub.write_epub, build._cover, build._build_epub
+    monkeypatch.setattr(render, "epub_documents", lambda *a, **k: said.append("documents") or documents(*a, **k))
+    monkeypatch.setattr(epub, "write_epub", lambda *a, **k: said.append("written") or write(*a, **k))
+    monkeypatch.setattr(build, "_cover", lambda *a, **k: said.append("drawn") or cover(*a, **k))
+
+    def packaged(*args):
+        *rest, drawn = args
+        return package(*rest, lambda: said.append("asked") or drawn())
+
+    monkeypatch.setattr(build, "_build_epub", packaged)
+    ms = tmp_path / "ms"
+    shutil.copytree(SCHOLAR, ms)
+    build_into(ms, tmp_path / "out", ("epub",))
+    assert said.count("drawn") == 1 and said.index("drawn") < said.index("asked")  # (its drawing started first)
+    assert [s for s in said if s != "drawn"] == ["documents", "asked", "written"]

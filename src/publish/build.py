@@ -15,6 +15,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -229,7 +230,7 @@ def _build_set(job: _Job, book: Book, found: Collector, result: Result) -> Resul
         first_pdf = _build_pdf(job, book, found, result, run)
         if "epub" in job.formats:
             job.step("Step 4: packaging the EPUB")
-            drawn = cover.result() if cover is not None else _cover(book, job.paths, job.cache)
+            drawn = cover.result if cover is not None else partial(_cover, book, job.paths, job.cache)
             result.written["epub"] = _build_epub(book, job.paths, first_pdf, job.cache, result, drawn)
         if "cover" in job.formats:
             job.step("Step 5: drawing the print cover")
@@ -326,8 +327,9 @@ def _build_cover(job: _Job, book: Book, found: Collector, result: Result, run: A
     return _stage(result, job.paths.output / f"{book.meta.slug}-cover.pdf", data)
 
 
-def _build_epub(book: Book, paths: Paths, first_pdf: Any, cache: Any, result: Result, cover: bytes) -> Path:
-    """The EPUB, with the print page numbers of ``first_pdf`` when there is one."""
+def _build_epub(book: Book, paths: Paths, first_pdf: Any, cache: Any, result: Result, cover: Callable[[], bytes]) -> Path:
+    """The EPUB, with the print page numbers of ``first_pdf`` when there is one; its
+    cover asked for last (``cover()``: it may be being drawn meanwhile)."""
     from . import render
     from .cache import tree_digest
     from .fonts import faces
@@ -372,7 +374,7 @@ def _build_epub(book: Book, paths: Paths, first_pdf: Any, cache: Any, result: Re
         for name, path in epub_resources(paths.styles).items()
         if not (name.startswith("fonts/") and name.removeprefix("fonts/") in fonts)
     }
-    data = write_epub(book, docs, nav, css, fonts, created, cover, print_edition_id(book) if pages else "", files)
+    data = write_epub(book, docs, nav, css, fonts, created, cover(), print_edition_id(book) if pages else "", files)
     return _stage(result, paths.output / f"{book.meta.slug}.epub", data)
 
 
