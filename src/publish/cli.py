@@ -105,6 +105,20 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def run() -> None:
+    """The ``publish`` command: ``main``, then the process ends without taking its
+    objects apart one by one, which took 0.2 s after a book's build (the model, the
+    HTML trees).  The standard streams are flushed first; nothing of ours waits for the
+    interpreter's exit (the staged outputs are in place or removed, the workers are
+    gone, a fork server ends when its parent does)."""
+    import os
+
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command in ("build", "check", "watch") and args.manuscript in (None, []):
