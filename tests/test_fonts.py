@@ -61,3 +61,31 @@ def test_static_faces_set_the_text_the_variable_fonts_set(tmp_path: Path, monkey
     assert len(facts(static.pdf)["pages"]) == len(facts(variable.pdf)["pages"])  # type: ignore[arg-type]
     embedded = " ".join(facts(static.pdf)["fonts"])  # type: ignore[arg-type]
     assert all(face in embedded for face in ("EB-Garamond-Bold", "EB-Garamond-Bold-Italic", "EB-Garamond-Italic"))
+
+
+def test_the_faces_characters_are_kept_and_a_bad_table_is_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The characters of each face (the manuscript's glyph check) come from a table in
+    the per-user font cache once a build has read the faces; a table that is not one
+    is ignored and the faces are read again."""
+    from fontTools.ttLib import TTFont
+
+    from publish import fonts
+
+    monkeypatch.setattr(fonts, "instances_dir", lambda: tmp_path)
+    for cached in (fonts._characters, fonts._kept_characters):
+        cached.cache_clear()
+    name = "EBGaramond-Regular.ttf"
+    truth = frozenset(TTFont(str(fonts.FACES[name].path), lazy=True).getBestCmap())
+    assert fonts.characters(name) == truth and len(truth) > 500
+    import json
+
+    file = fonts.FACES[name].path.name  # (the package's file, a variable font: one table for its weights)
+    assert frozenset(json.loads((tmp_path / fonts.CHARACTERS).read_text())[file]) == truth
+    for table in (json.dumps({file: [65]}), "not json", "[1, 2]", json.dumps({file: "AB"})):
+        (tmp_path / fonts.CHARACTERS).write_text(table)
+        for cached in (fonts._characters, fonts._kept_characters):
+            cached.cache_clear()
+        expected = frozenset([65]) if "65" in table else truth  # (a table is believed, as the instances are)
+        assert fonts.characters(name) == expected
+    for cached in (fonts._characters, fonts._kept_characters):
+        cached.cache_clear()
