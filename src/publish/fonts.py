@@ -139,26 +139,32 @@ def _kept_characters() -> dict[str, frozenset[int]]:
 
 
 def _keep_characters(name: str, chars: frozenset[int]) -> None:
-    """Add a face's characters to the kept table (written whole, then renamed; a cache
-    that cannot be written is no error)."""
+    """Add a face's characters to the kept table (a cache that cannot be written is no
+    error)."""
     import json
-    import os
-    import tempfile
 
     kept = _kept_characters()
     kept[name] = chars
-    folder = instances_dir()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".characters.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump({k: sorted(v) for k, v in sorted(kept.items())}, f)
-            os.replace(tmp, folder / CHARACTERS)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+        write_whole(instances_dir() / CHARACTERS, json.dumps({k: sorted(v) for k, v in sorted(kept.items())}).encode())
     except OSError:
         pass
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Put ``data`` in the per-user font cache at ``path``: written beside it, then
+    renamed, so that another build reads the old file or the new one, never half."""
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
 
 
 def uncovered(text: str) -> list[str]:

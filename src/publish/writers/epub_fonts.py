@@ -25,7 +25,6 @@ import hashlib
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 #: The layout features a subset keeps, beyond fontTools' defaults (kerning, ligatures,
@@ -206,10 +205,7 @@ SHARED_KEEP = 48
 def shared(key: str, data: bytes | None = None) -> bytes | None:
     """The subset ``key`` from the per-user font cache, or (``data`` given) put it there.
     A cache that cannot be read or written is no error: the subset is made again."""
-    import os
-    import tempfile
-
-    from ..fonts import instances_dir
+    from ..fonts import instances_dir, write_whole
 
     folder = instances_dir() / "subsets"
     path = folder / f"{key}.ttf"
@@ -218,14 +214,7 @@ def shared(key: str, data: bytes | None = None) -> bytes | None:
             return path.read_bytes() if path.is_file() else None
         if path.is_file():
             return None
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{key}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, path)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+        write_whole(path, data)
         kept = sorted(folder.glob("*.ttf"), key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
         for old in kept[SHARED_KEEP:]:
             old.unlink(missing_ok=True)
