@@ -74,9 +74,9 @@ def instances_dir() -> Path:
     given = os.environ.get("PUBLISH_FONT_CACHE")
     if given:
         return Path(given) / versions
-    import platformdirs
+    from .usercache import folder
 
-    return platformdirs.user_cache_path("publish") / "fonts" / versions
+    return folder("fonts") / versions
 
 
 def licences() -> dict[str, Path]:
@@ -143,28 +143,14 @@ def _keep_characters(name: str, chars: frozenset[int]) -> None:
     error)."""
     import json
 
+    from .usercache import write_whole
+
     kept = _kept_characters()
     kept[name] = chars
     try:
         write_whole(instances_dir() / CHARACTERS, json.dumps({k: sorted(v) for k, v in sorted(kept.items())}).encode())
     except OSError:
         pass
-
-
-def write_whole(path: Path, data: bytes) -> None:
-    """Put ``data`` in the per-user font cache at ``path``: written beside it, then
-    renamed, so that another build reads the old file or the new one, never half."""
-    import os
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
 
 
 def uncovered(text: str) -> list[str]:

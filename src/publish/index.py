@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from .diagnostics import Code, Diagnostic, Severity
 from .model import Book, Entry, GlossEntry, Loc, Mention
@@ -77,8 +79,54 @@ def _collator() -> object:
     return pyuca.Collator()
 
 
-def sort_key(text: str) -> tuple[int, ...]:
-    return _collator().sort_key(text)  # type: ignore[attr-defined]
+#: Sort keys kept in the per-user cache (``usercache``), by pyuca's version: reading
+#: pyuca's table (DUCET) took 0.15 s of each build that has an index or a register,
+#: before anything could be laid out.  At most this many strings are kept (the newest
+#: build's when there are more).
+MAX_KEPT_KEYS = 20_000
+_KEYS_LOCK = threading.Lock()  # (a catalogue builds its titles in threads)
+
+
+def _keys_file() -> Path:
+    from .cache import package_version
+    from .usercache import folder
+
+    return folder("collation") / f"pyuca-{package_version('pyuca')}.json"
+
+
+@functools.cache
+def _kept_keys() -> dict[str, tuple[int, ...]]:
+    import json
+
+    try:
+        table = json.loads(_keys_file().read_text(encoding="utf-8"))
+        return {str(text): tuple(int(n) for n in key) for text, key in table.items()}
+    except (OSError, ValueError, TypeError, AttributeError):  # (none yet, or not a table: pyuca computes them)
+        return {}
+
+
+def sort_keys(texts: Iterable[str]) -> dict[str, tuple[int, ...]]:
+    """Each of ``texts`` -> its sort key (the Unicode Collation Algorithm's, pyuca's),
+    from the kept table; those it lacks from pyuca, then kept."""
+    import json
+
+    from .usercache import write_whole
+
+    wanted = set(texts)
+    with _KEYS_LOCK:
+        kept = _kept_keys()
+        missing = sorted(wanted - kept.keys())
+        if missing:
+            collator = _collator()
+            kept.update((text, tuple(collator.sort_key(text))) for text in missing)  # type: ignore[attr-defined]
+            if len(kept) > MAX_KEPT_KEYS:
+                for text in [t for t in kept if t not in wanted]:
+                    del kept[text]
+            try:
+                write_whole(_keys_file(), json.dumps(kept, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+            except OSError:  # (a cache that cannot be written is no error)
+                pass
+        return {text: kept[text] for text in wanted}
 
 
 def persons(book: Book) -> list[Entry]:
@@ -86,12 +134,15 @@ def persons(book: Book) -> list[Entry]:
     sorted as the index is."""
     if not book.settings.persons:
         return []
-    return sorted((e for e in book.register if e.kind in ("person", "organisation")), key=lambda e: sort_key(e.sort))
+    entries = [e for e in book.register if e.kind in ("person", "organisation")]
+    keys = sort_keys(e.sort for e in entries)
+    return sorted(entries, key=lambda e: keys[e.sort])
 
 
 def glossary(book: Book) -> list[GlossEntry]:
     """The glossary's terms, sorted as the index is."""
-    return sorted(book.glossary, key=lambda g: sort_key(g.term))
+    keys = sort_keys(g.term for g in book.glossary)
+    return sorted(book.glossary, key=lambda g: keys[g.term])
 
 
 def back_matter_places(book: Book) -> dict[str, str]:
@@ -137,6 +188,7 @@ def indexes(book: Book) -> tuple[IndexGroup, ...]:
         doc = ENDNOTES_DOC if m.in_note and book.settings.notes_epub == "endnotes" else item.doc
         loc = Locator(f"ix-loc-{m.id}", m.id, m.in_note, roman, doc, label)
         by_entry.setdefault(m.ref, {}).setdefault(m.sub, []).append(loc)
+    keys = sort_keys(text for ref, subs in by_entry.items() for text in (entries[ref].sort, *entries[ref].aliases, *subs))
     groups = []
     for gid, title, kinds in _configured(book):
         lines: list[tuple[tuple, Line]] = []
@@ -144,9 +196,9 @@ def indexes(book: Book) -> tuple[IndexGroup, ...]:
             e = entries[ref]
             if e.kind not in kinds:
                 continue
-            sub_lines = tuple(Line(s, e.kind, tuple(locs)) for s, locs in sorted(subs.items(), key=lambda x: sort_key(x[0])) if s)
-            lines.append((sort_key(e.sort), Line(e.sort, e.kind, tuple(subs.get("", ())), sub_lines, id=e.id)))
-            lines.extend((sort_key(alias), Line(alias, e.kind, see=e.sort, target=e.id)) for alias in e.aliases)
+            sub_lines = tuple(Line(s, e.kind, tuple(locs)) for s, locs in sorted(subs.items(), key=lambda x: keys[x[0]]) if s)
+            lines.append((keys[e.sort], Line(e.sort, e.kind, tuple(subs.get("", ())), sub_lines, id=e.id)))
+            lines.extend((keys[alias], Line(alias, e.kind, see=e.sort, target=e.id)) for alias in e.aliases)
         if lines:
             groups.append(IndexGroup(gid, title, tuple(line for _, line in sorted(lines, key=lambda x: x[0]))))
     return tuple(_see_also(groups, entries))

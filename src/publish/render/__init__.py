@@ -221,9 +221,45 @@ def environment(templates: tuple[Path, ...]) -> jinja2.Environment:
     return env
 
 
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Jinja's compiled templates in the per-user cache (``usercache.folder``), so that a
+    run compiles a template only when its source is new: compiling the theme's took a
+    fifth of an EPUB-only build (0.2 s of Jinja's code generation in each process).
+
+    Jinja finds an entry by the template's name and file and takes it only when the
+    source's checksum and Python's version are those it was compiled from.  The folder is
+    named by a digest of Jinja's version and of this module, whose sandbox
+    (``_BoundedSandbox``: the operators it intercepts) shapes the code Jinja generates: a
+    template is never run as compiled for another sandbox.  An entry that does not read
+    is compiled again; a folder that cannot be written keeps nothing."""
+
+    def __init__(self) -> None:
+        import hashlib
+
+        from ..cache import package_version
+        from ..usercache import folder
+
+        key = hashlib.sha256(f"{package_version('jinja2')}\0".encode() + Path(__file__).read_bytes()).hexdigest()[:16]
+        super().__init__(str(folder("templates") / key))
+
+    def load_bytecode(self, bucket: Any) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except OSError:  # (not a file, unreadable)
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Any) -> None:
+        try:
+            Path(self.directory).mkdir(parents=True, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:  # (a read-only home: the next run compiles again)
+            pass
+
+
 def _new_environment(templates: tuple[Path, ...]) -> jinja2.Environment:
     env = _BoundedSandbox(
         loader=_LayerLoader(templates),
+        bytecode_cache=_CompiledTemplates(),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         trim_blocks=True,

@@ -205,7 +205,8 @@ SHARED_KEEP = 48
 def shared(key: str, data: bytes | None = None) -> bytes | None:
     """The subset ``key`` from the per-user font cache, or (``data`` given) put it there.
     A cache that cannot be read or written is no error: the subset is made again."""
-    from ..fonts import instances_dir, write_whole
+    from ..fonts import instances_dir
+    from ..usercache import write_whole
 
     folder = instances_dir() / "subsets"
     path = folder / f"{key}.ttf"
