@@ -60,7 +60,7 @@ def parse_manuscript(root: Path, found: Collector | None = None) -> Book:
     fallback_lang = meta.language if meta else "en"
     entries = _registers(root, found)
     ty = settings.typography if settings else Typography()
-    front = tuple(d for d in (_division(root, p, ty, fallback_lang, found) for p in sorted((root / "front").glob("*.md"))) if d)
+    front = tuple(d for d in (_division(root, p, ty, fallback_lang, found) for p in markdown_files(root, "front", found)) if d)
     register = {p.id: p for p in entries if p.kind in ("person", "organisation")}
     letters = _letters(root, "letters", fallback_lang, ty, register, found)
     appendix = _letters(root, "appendix", fallback_lang, ty, register, found, appendix=True)
@@ -538,11 +538,22 @@ def _sort_key(x: Letter) -> tuple[Any, ...]:
     return (day is None, day or dt.date.min, sort, x.loc.path)
 
 
+def markdown_files(root: Path, folder: str, found: Collector) -> list[Path]:
+    """The Markdown files of the book's folder ``folder``, sorted by name; none, with a
+    finding, when the folder is a link (to a folder elsewhere: listing it would read
+    outside the book)."""
+    where = root / folder
+    if where.is_symlink() or (where.exists() and not where.resolve().is_relative_to(root.resolve())):
+        found.error(Code.UNREADABLE, Loc(folder), f"`{folder}/` is a link to a folder outside the book; copy the files in instead")
+        return []
+    return sorted(where.glob("*.md"))
+
+
 def _letters(
     root: Path, folder: str, lang: str, ty: Typography, register: dict[str, Entry], found: Collector, appendix: bool = False
 ) -> tuple[Letter, ...]:
     letters = []
-    for path in sorted((root / folder).glob("*.md")):
+    for path in markdown_files(root, folder, found):
         rel = _rel(root, path)
         text = read_text(path, rel, found)
         if text is None:
@@ -679,7 +690,7 @@ def _cross_checks(book: Book, found: Collector, check_config: bool = True, check
                         f"{calls} note calls in one paragraph: footnotes for more than {MAX_CALLS_PER_PARAGRAPH} cannot be "
                         "laid out on its pages; split the paragraph, or set `notes.print: endnotes` in book.yaml",
                     )
-    if check_config and not any((Path(book.root) / "letters").glob("*.md")):
+    if check_config and not markdown_files(Path(book.root), "letters", Collector()):
         found.error(Code.EMPTY_LETTER, Loc("letters", 0), "the book has no letters: put one Markdown file per letter in letters/")
     seen: dict[str, Loc] = {}
     for item in (*book.front, *book.all_letters):
