@@ -22,6 +22,7 @@ $(BIN)/python:
 
 setup: $(BIN)/python system-deps
 	$(BIN)/python -m pip install -q -e '.[test,dask]'
+	$(BIN)/python -m compileall -q src/publish
 	$(BIN)/python -m publish.fonts
 
 # DAISY Ace from npm, pinned by tools/ace/package-lock.json; Puppeteer must not

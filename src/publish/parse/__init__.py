@@ -544,7 +544,9 @@ def markdown_files(root: Path, folder: str, found: Collector) -> list[Path]:
     outside the book)."""
     where = root / folder
     if where.is_symlink() or (where.exists() and not where.resolve().is_relative_to(root.resolve())):
-        found.error(Code.UNREADABLE, Loc(folder), f"`{folder}/` is a link to a folder outside the book; copy the files in instead")
+        found.error(
+            Code.UNREADABLE, Loc(folder), f"`{folder}/` is a link to a folder outside the book; copy the files in instead"
+        )
         return []
     return sorted(where.glob("*.md"))
 

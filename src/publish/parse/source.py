@@ -22,7 +22,23 @@ from ..model import Loc
 KeyPath = tuple[Any, ...]
 
 
-class _Loader(yaml.SafeLoader):
+class _PyParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
+    """PyYAML's own reader, scanner and parser, in Python."""
+
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+
+
+#: libyaml's parser (PyYAML's C binding) where PyYAML was built with it, else PyYAML's
+#: own in Python (``_PyParser``), which took half of the reading of the edition's
+#: manuscript.  Only scanning and parsing are libyaml's: the nodes are composed and
+#: built by PyYAML's Python code, so ``_Loader``'s bounds hold with either.
+_Parser: Any = yaml.cyaml.CParser if yaml.__with_libyaml__ else _PyParser
+
+
+class _Loader(yaml.composer.Composer, _Parser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
     """YAML's safe loader without its timestamp type: ``date: 1947-07-12`` stays text, so
     that a letter's EDTF date and a day that does not exist (``1946-02-30``) are read and
     checked by the schema, with their line, instead of by the YAML library.
@@ -36,7 +52,10 @@ class _Loader(yaml.SafeLoader):
     MAX_DIGITS = 40
 
     def __init__(self, stream: str) -> None:
-        super().__init__(stream)
+        _Parser.__init__(self, stream)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
         self.depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
