@@ -150,11 +150,10 @@ def build(
     if last is not None:
         return _skipped(last)
 
-    from .runners import start_server, unit_runner
+    from .runners import server_wanted, start_server, unit_runner
 
     early = layout == "units" and ("pdf" in formats or "cover" in formats)
-    drawing = "epub" in formats and "pdf" not in formats and not cache.has("cover")  # (see _cover)
-    if drawing or (layout == "auto" and ("pdf" in formats or "cover" in formats)):
+    if server_wanted(formats, layout, cache.has("cover")):  # (the EPUB's cover: see _cover)
         start_server()  # (the units' workers, if the book is laid out in units, or the EPUB's cover's, fork from it)
     with unit_runner() if early else contextlib.nullcontext() as run:  # workers start while we read
         return _build(_Job(paths, formats, strict, step, profiles, layout, cache, key, run))

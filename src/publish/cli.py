@@ -264,13 +264,20 @@ def _build(args: argparse.Namespace) -> int:
     if len(args.manuscript) > 1 or args.scheduler:
         return _catalogue(args)
     args.manuscript = args.manuscript[0]
+    from .runners import server_wanted, start_server
+
+    formats = tuple(args.format or ("pdf", "epub"))
+    if server_wanted(formats, args.layout):
+        # Before anything else is imported or read: the server imports WeasyPrint on the
+        # other core, and the first layout waits for it (0.2 s sooner; a build that turns
+        # out to have nothing to do ends it with this process).
+        start_server()
     from rich.console import Console
 
     from .build import Paths, build
 
     console = Console(stderr=True)
     paths = Paths.find(args.manuscript, args.output, args.styles, args.templates)
-    formats = tuple(args.format or ("pdf", "epub"))
     start = time.perf_counter()
     profiles = tuple(dict.fromkeys(args.profile or ("digital",)))
     if console.is_terminal and os.environ.get("PUBLISH_PROGRESS") != "plain":
