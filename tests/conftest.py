@@ -93,32 +93,26 @@ def checked(name: str, epub: Path) -> object:
     return started.result() if started is not None else _run_checker(name, epub)
 
 
-@pytest.fixture(scope="session")
-def edition(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Built:
-    built = build_into(MANUSCRIPT, tmp_path_factory.mktemp("edition"))
+def _checked_book(request: pytest.FixtureRequest, out: Path, manuscript: Path, tests: str) -> Built:
+    """A session book, its EPUB's checkers started for the ``test_ace_no_violations`` and
+    ``test_epubcheck_no_errors_no_warnings`` of the test module ``tests``."""
+    built = build_into(manuscript, out)
     start_checkers(
         request,
         built.epub,
-        {
-            "ace": "tests/test_epub.py::test_ace_no_violations",
-            "epubcheck": "tests/test_epub.py::test_epubcheck_no_errors_no_warnings",
-        },
+        {"ace": f"{tests}::test_ace_no_violations", "epubcheck": f"{tests}::test_epubcheck_no_errors_no_warnings"},
     )
     return built
+
+
+@pytest.fixture(scope="session")
+def edition(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return _checked_book(request, tmp_path_factory.mktemp("edition"), MANUSCRIPT, "tests/test_epub.py")
 
 
 @pytest.fixture(scope="session")
 def scholar(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Built:
-    built = build_into(SCHOLAR, tmp_path_factory.mktemp("scholar"))
-    start_checkers(
-        request,
-        built.epub,
-        {
-            "ace": "tests/test_scholar_book.py::test_ace_no_violations",
-            "epubcheck": "tests/test_scholar_book.py::test_epubcheck_no_errors_no_warnings",
-        },
-    )
-    return built
+    return _checked_book(request, tmp_path_factory.mktemp("scholar"), SCHOLAR, "tests/test_scholar_book.py")
 
 
 @pytest.fixture(scope="session")
