@@ -300,3 +300,15 @@ def test_split_cuts_fresh_pages_after_enough_text() -> None:
     assert cut.recto == [True, True, False]
     assert cut.chars == [5, 1 + 30 + 30, 30 + 5]
     assert len(split(html, min_chars=1000)) == 2  # only the recto opening
+
+
+def test_the_fork_server_is_started_only_for_builds_that_fork() -> None:
+    """The command line starts the fork server before it reads anything when the build
+    will fork from it (``runners.server_wanted``): units' workers for a PDF or a cover
+    laid out in units (``auto`` may be), a process for an EPUB's cover when no PDF is
+    made and the cache lacks it; never for HTML, CMIF, or a single document's PDF."""
+    from publish.runners import server_wanted
+
+    assert server_wanted(("pdf", "epub"), "auto") and server_wanted(("cover",), "units")
+    assert server_wanted(("epub",), "single") and not server_wanted(("epub",), "auto", cover_kept=True)
+    assert not server_wanted(("pdf", "epub"), "single") and not server_wanted(("html", "cmif"), "auto")

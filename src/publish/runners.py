@@ -75,10 +75,10 @@ def _forkserver() -> Any:
 
 def server_wanted(formats: tuple[str, ...], layout: str, cover_kept: bool = False) -> bool:
     """Whether a build of ``formats`` forks from the fork server: the units' workers
-    (``--layout auto``; ``units`` starts its pool at once), or a process of its own for
-    the EPUB's cover (an EPUB without a PDF, whose cover the build cache does not keep)."""
+    (``--layout auto`` or ``units``), or a process of its own for the EPUB's cover (an
+    EPUB without a PDF, whose cover the build cache does not keep)."""
     pdf = "pdf" in formats or "cover" in formats
-    return (layout == "auto" and pdf) or ("epub" in formats and "pdf" not in formats and not cover_kept)
+    return (layout != "single" and pdf) or ("epub" in formats and "pdf" not in formats and not cover_kept)
 
 
 def start_server() -> None:
