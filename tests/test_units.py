@@ -312,3 +312,23 @@ def test_the_fork_server_is_started_only_for_builds_that_fork() -> None:
     assert server_wanted(("pdf", "epub"), "auto") and server_wanted(("cover",), "units")
     assert server_wanted(("epub",), "single") and not server_wanted(("epub",), "auto", cover_kept=True)
     assert not server_wanted(("pdf", "epub"), "single") and not server_wanted(("html", "cmif"), "auto")
+
+
+def test_the_command_line_starts_no_server_for_a_book_not_changed_since_its_build(tmp_path: Path) -> None:
+    """The hint that keeps a build with nothing to do from starting the fork server: the
+    output folder's record is newer than every file of the book."""
+    import os
+
+    from publish.cli import _built_since
+
+    book, out = tmp_path / "book", tmp_path / "out"
+    (book / "letters").mkdir(parents=True)
+    (book / "letters" / "a.md").write_text("x")
+    assert not _built_since(book, out)  # (never built)
+    record = out / ".publish-cache" / "last-build.json"
+    record.parent.mkdir(parents=True)
+    record.write_text("{}")
+    os.utime(book / "letters" / "a.md", ns=(1, record.stat().st_mtime_ns - 10**9))
+    assert _built_since(book, out)
+    os.utime(book / "letters" / "a.md", ns=(1, record.stat().st_mtime_ns + 10**9))  # (edited since)
+    assert not _built_since(book, out)

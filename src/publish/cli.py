@@ -110,12 +110,15 @@ def run() -> None:
     objects apart one by one, which took 0.2 s after a book's build (the model, the
     HTML trees).  The standard streams are flushed first; nothing of ours waits for the
     interpreter's exit (the staged outputs are in place or removed, the workers are
-    gone, a fork server ends when its parent does)."""
+    gone, the fork server is ended: ``runners.end_server``)."""
     import os
 
     code = main()
     sys.stdout.flush()
     sys.stderr.flush()
+    from .runners import end_server
+
+    end_server()
     os._exit(code)
 
 
@@ -260,6 +263,16 @@ class PlainProgress:
         print(message, file=sys.stderr, flush=True)
 
 
+def _built_since(book: Path, output: Path) -> bool:
+    """Whether the output folder's record of its last build is newer than every file of
+    the book: a hint (the build's own check is by content, ``cache.BuildCache``)."""
+    try:
+        built = (output / ".publish-cache" / "last-build.json").stat().st_mtime_ns
+        return all(path.stat().st_mtime_ns <= built for path in book.rglob("*") if path.is_file())
+    except OSError:
+        return False
+
+
 def _build(args: argparse.Namespace) -> int:
     if len(args.manuscript) > 1 or args.scheduler:
         return _catalogue(args)
@@ -267,10 +280,11 @@ def _build(args: argparse.Namespace) -> int:
     from .runners import server_wanted, start_server
 
     formats = tuple(args.format or ("pdf", "epub"))
-    if server_wanted(formats, args.layout):
+    if server_wanted(formats, args.layout) and not _built_since(args.manuscript, args.output or Path("output")):
         # Before anything else is imported or read: the server imports WeasyPrint on the
-        # other core, and the first layout waits for it (0.2 s sooner; a build that turns
-        # out to have nothing to do ends it with this process).
+        # other core, and the first layout waits for it (0.2 s sooner).  Not when no file
+        # of the book is newer than the last build: a build with nothing to do would
+        # only pay for it (35 ms, and the other core while it ran).
         start_server()
     from rich.console import Console
 

@@ -92,6 +92,24 @@ def start_server() -> None:
         forkserver.ensure_running()
 
 
+def end_server() -> None:
+    """End the fork server at once (the command's exit): one started for a build that
+    then forked nothing (its outputs up to date, or a manuscript error) would go on
+    importing WeasyPrint for a second after the command ended.  Its workers have ended
+    with their pools."""
+    import signal
+    import sys
+
+    if "multiprocessing.forkserver" not in sys.modules:
+        return
+    from multiprocessing import forkserver
+
+    pid = getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None)
+    if pid:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
+
 def one_off(fn: Callable[[Any], Any], arg: Any) -> Any:
     """``fn(arg)`` in a process of the fork server (which has WeasyPrint loaded), or
     here when this process may start none."""
