@@ -79,3 +79,22 @@ def test_plain_dates_have_the_edtf_librarys_bounds() -> None:
         parsed = edtf.parse_edtf(value)
         assert _plain(value) == (_day(parsed.lower_strict()), _day(parsed.upper_strict())), value
     assert _plain("1947-02?") is None and _plain("1947-02/1947-03") is None and _plain("19XX") is None
+
+
+def test_qualified_dates_and_intervals_have_the_edtf_librarys_bounds() -> None:
+    """Qualified dates and intervals of plain dates are read without the EDTF grammar too
+    (dates._bounds): the edtf library's strict bounds, open ends as None; unspecified
+    digits and unknown ends are left to the grammar."""
+    import edtf
+
+    from publish.dates import _bounds, _day
+
+    sides = ["1947", "1948-02", "1948-02-29", "1130", "1947-12-31"]
+    values = [f"{s}{q}" for s in sides for q in ("", "~", "?", "%")]
+    values += [f"{a}/{b}" for a in values for b in values if a[:4] <= b[:4]]
+    values += [f"{s}/.." for s in sides] + [f"../{s}" for s in sides]
+    for value in values:
+        parsed = edtf.parse_edtf(value)
+        assert _bounds(value.split("/")) == (_day(parsed.lower_strict()), _day(parsed.upper_strict())), value
+    for other in ("19XX", "1947-XX-01", "/1947", "1947/", "1947-02-XX?"):
+        assert _bounds(other.split("/")) is None, other

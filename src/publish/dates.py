@@ -114,9 +114,6 @@ def words(lang: str) -> dict[str, str]:
 
 def parse(value: str, lang: str) -> LetterDate:
     """EDTF text -> ``LetterDate``; raises ``DateError`` with a message a person can act on."""
-    from edtf import parse_edtf
-    from edtf.parser.edtf_exceptions import EDTFParseException
-
     value = value.strip()
     # Level 2 features (sets, seasons, qualifiers on one part) are refused: their printed
     # form would need words this edition does not have.
@@ -126,14 +123,10 @@ def parse(value: str, lang: str) -> LetterDate:
     if all(s in ("", "..") for s in sides):
         raise DateError(f"`{value}` has no date on either side; leave `date` out for an undated letter")
     try:
-        plain = _plain(value)
-        if plain is not None:  # a calendar date, month or year: ISO 8601's, read by the standard library
-            earliest, latest = plain
-        else:
-            parsed = parse_edtf(value)
-            bounds = parsed.lower_strict(), parsed.upper_strict()
-            earliest, latest = _day(bounds[0]), _day(bounds[1])  # (edtf lets 29 February 1950 pass: the date does not)
-    except (EDTFParseException, ValueError, OverflowError):
+        # Calendar dates, months or years (ISO 8601's, read by the standard library), else
+        # the EDTF grammar (the edtf library, imported then: 0.1 s).
+        earliest, latest = _bounds(sides) or _edtf_bounds(value)
+    except (ValueError, OverflowError):
         raise DateError(f"`{value}` is not an EDTF date: it names a day that does not exist ({_EXPECTED})") from None
     if earliest and latest and earliest > latest:
         raise DateError(f"`{value}` ends before it begins; write the earlier date first")
@@ -161,6 +154,39 @@ def _plain(value: str) -> tuple[dt.date, dt.date] | None:
         last = calendar.monthrange(year, month)[1]  # type: ignore[arg-type]
         return dt.date(year, month, 1), dt.date(year, month, last)  # type: ignore[arg-type]
     return dt.date(year, 1, 1), dt.date(year, 12, 31)  # type: ignore[arg-type]
+
+
+def _bounds(sides: list[str]) -> tuple[dt.date | None, dt.date | None] | None:
+    """The first and last day of a date or interval whose every side is a calendar date,
+    month or year (``_plain``), qualified or not (``~``, ``?`` and ``%`` leave the strict
+    bounds, the edtf library's ``lower_strict`` and ``upper_strict``, where they are), or
+    an interval's open end (``..``: None); None for the others (unspecified digits, an
+    unknown end), which the EDTF grammar reads: about 10 ms a date, 0.8 s of reading a
+    book of 340 letters where a quarter of the dates were qualified or intervals."""
+    bounds: list[tuple[dt.date, dt.date] | None] = []
+    for side in sides:
+        if side == ".." and len(sides) == 2:
+            bounds.append(None)
+            continue
+        plain = _plain(side[:-1] if side and side[-1] in "~?%" else side)
+        if plain is None:
+            return None
+        bounds.append(plain)
+    first, last = bounds[0], bounds[-1]
+    return (first[0] if first else None, last[1] if last else None)
+
+
+def _edtf_bounds(value: str) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last day of ``value`` by the edtf library (None: an open end);
+    ValueError for what it cannot read."""
+    from edtf import parse_edtf
+    from edtf.parser.edtf_exceptions import EDTFParseException
+
+    try:
+        parsed = parse_edtf(value)
+    except EDTFParseException as exc:
+        raise ValueError(str(exc)) from None
+    return _day(parsed.lower_strict()), _day(parsed.upper_strict())  # (edtf lets 29 February 1950 pass: the date does not)
 
 
 def _day(value: object) -> dt.date | None:
