@@ -557,3 +557,18 @@ def test_publish_new_makes_a_book_that_checks_whatever_the_folder_is_called(tmp_
         assert main(["check", "--strict", str(tmp_path / name)]) == 0, capsys.readouterr().err
     assert main(["new", str(tmp_path / "zz"), "--language", "zz"]) == 1
     assert "BCP 47" in capsys.readouterr().err
+
+
+def test_a_linked_letters_folder_is_refused_not_listed(starter: Path, tmp_path: Path, capsys) -> None:
+    """A ``letters/`` that is a link is one finding (M006), the folder it leads to is not
+    listed: its Markdown files are not read, and the book is not said to have none (M010)."""
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(starter / "letters", elsewhere)
+    book = tmp_path / "book"
+    shutil.copytree(starter, book)
+    shutil.rmtree(book / "letters")
+    (book / "letters").symlink_to(elsewhere, target_is_directory=True)
+    code = main(["check", str(book)])
+    err = capsys.readouterr().err
+    assert code == 2 and " M006: " in err and f"{book}/letters" in err
+    assert " M010: " not in err and "elsewhere" not in err, err

@@ -128,3 +128,37 @@ def test_sort_keys_without_a_writable_cache(tmp_path: Path, monkeypatch: pytest.
     blocker.write_text("")
     _forget(monkeypatch, blocker / "cache")
     assert set(index.sort_keys(TEXTS)) == set(TEXTS)
+
+
+def test_a_long_string_is_sorted_but_its_key_not_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    import pyuca
+
+    _forget(monkeypatch, tmp_path / "cache")
+    long = "Très long nom " * 20
+    keys = index.sort_keys([long, "Érasme"])
+    assert keys[long] == tuple(pyuca.Collator().sort_key(long))
+    assert set(json.loads(index._keys_file().read_text())) == {"Érasme"}
+
+
+def test_the_cache_keeps_the_newest_entries_and_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder of compiled templates keeps its newest ``KEEP`` entries, and the newest
+    ``KEEP_FOLDERS`` folders (one per version of publish's code) are kept."""
+    import os
+
+    monkeypatch.setenv("PUBLISH_USER_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(render._CompiledTemplates, "KEEP", 2)
+    monkeypatch.setattr(render._CompiledTemplates, "KEEP_FOLDERS", 2)
+    root = tmp_path / "cache" / "templates"
+    for n, old in enumerate(("old-1", "old-2")):
+        (root / old).mkdir(parents=True)
+        os.utime(root / old, ns=(n, n))
+    layer = tmp_path / "templates"
+    layer.mkdir()
+    for name in ("a.j2", "b.j2", "c.j2"):
+        (layer / name).write_text(name)
+        env, _ = _fresh_environment((layer,))
+        env.get_template(name)
+    assert sorted(p.name for p in root.iterdir()) == sorted(["old-2", Path(env.bytecode_cache.directory).name])
+    assert len(list(Path(env.bytecode_cache.directory).glob("*.cache"))) == 2

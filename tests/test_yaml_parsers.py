@@ -15,6 +15,7 @@ import yaml
 
 CASES = [
     "a: 1\nb: \x01x\n",
+    "a: é\nb: ü\nc: \uffff\n",  # (libyaml counts the position in bytes)
     "a: [1, 2\nb: 3\n",
     "a: 1\n  b: 2\n",
     "a: &x 1\nb: *x\n",

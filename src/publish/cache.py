@@ -98,13 +98,20 @@ def _versions() -> str:
     return ";".join(versions)
 
 
+@functools.cache
+def code_digest() -> str:
+    """A digest of publish's own code (its modules and the hyphenation patterns), once a
+    process."""
+    return tree_digest(PACKAGE, suffixes=(".py", ".dic"))
+
+
 def inputs_key(paths: Any, options: Any, revision: str) -> str:
     """Everything a build's outputs depend on (``paths``: a ``build.Paths``)."""
     parts = [
         tree_digest(paths.manuscript, skip=(paths.output,)),
         tree_digest(*paths.styles),
         tree_digest(*paths.templates),
-        tree_digest(PACKAGE, suffixes=(".py", ".dic")),
+        code_digest(),
         _versions(),
         _icc() if "print" in options.get("profiles", ()) or "cover" in options.get("formats", ()) else "",  # (the cover's too)
         json.dumps(options, sort_keys=True),
@@ -128,7 +135,7 @@ def layout_salt(manuscript: Path, styles: tuple[Path, ...], output: Path) -> str
     parts = [
         tree_digest(*styles),
         tree_digest(manuscript, exclude=(".md", ".yaml", ".yml"), skip=(output,)),
-        tree_digest(PACKAGE, suffixes=(".py", ".dic")),
+        code_digest(),
         _versions(),
         _icc(),  # (the print profile's output intent)
     ]

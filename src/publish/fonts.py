@@ -11,9 +11,9 @@ writes a PDF (fontTools' instancer, about 0.2 s a face), so a book laid out in u
 that once per unit and the EPUB's cover once more.  The first build on a machine makes
 each face once with the same instancer (``ensure``, with a progress line; ``python -m
 publish.fonts`` does it ahead, as ``make setup`` does) into the per-user cache
-(platformdirs: ``~/.cache/publish/fonts/<versions>/`` on Linux; ``PUBLISH_FONT_CACHE``
-names another folder); they are also the faces the EPUB embeds (many reading systems
-cannot apply a weight axis).  Where that folder cannot be written, each face's name is
+(``usercache``: ``~/.cache/publish/fonts/<versions>/`` on Linux; ``PUBLISH_FONT_CACHE``
+names another folder for the fonts alone); they are also the faces the EPUB embeds
+(many reading systems cannot apply a weight axis).  Where that folder cannot be written, each face's name is
 served by the variable font itself, which WeasyPrint sets at the face's weight: the same
 text on as many pages, but not always the same lines (measured: with all four faces
 from the variable fonts, one line of the starter book breaks a word earlier), slower

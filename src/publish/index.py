@@ -79,19 +79,25 @@ def _collator() -> object:
     return pyuca.Collator()
 
 
-#: Sort keys kept in the per-user cache (``usercache``), by pyuca's version: reading
-#: pyuca's table (DUCET) took 0.15 s of each build that has an index or a register,
-#: before anything could be laid out.  At most this many strings are kept (the newest
-#: build's when there are more).
-MAX_KEPT_KEYS = 20_000
+#: Sort keys kept in the per-user cache (``usercache``), by the versions of pyuca and of
+#: Python's Unicode database (pyuca normalises with it): reading pyuca's table (DUCET)
+#: took 0.15 s of each build that has an index or a register, before anything could be
+#: laid out.  Strings of at most ``MAX_KEPT_CHARS`` characters are kept (a key takes
+#: about 20 bytes of JSON a character), at most ``MAX_KEPT_KEYS`` of them: when there
+#: are more, only those of the sort that made them more (a register, a glossary, an
+#: index) stay.
+MAX_KEPT_KEYS = 5_000
+MAX_KEPT_CHARS = 100
 _KEYS_LOCK = threading.Lock()  # (a catalogue builds its titles in threads)
 
 
 def _keys_file() -> Path:
+    import unicodedata
+
     from .cache import package_version
     from .usercache import folder
 
-    return folder("collation") / f"pyuca-{package_version('pyuca')}.json"
+    return folder("collation") / f"pyuca-{package_version('pyuca')}-unicode-{unicodedata.unidata_version}.json"
 
 
 @functools.cache
@@ -116,17 +122,19 @@ def sort_keys(texts: Iterable[str]) -> dict[str, tuple[int, ...]]:
     with _KEYS_LOCK:
         kept = _kept_keys()
         missing = sorted(wanted - kept.keys())
-        if missing:
-            collator = _collator()
-            kept.update((text, tuple(collator.sort_key(text))) for text in missing)  # type: ignore[attr-defined]
-            if len(kept) > MAX_KEPT_KEYS:
-                for text in [t for t in kept if t not in wanted]:
-                    del kept[text]
-            try:
-                write_whole(_keys_file(), json.dumps(kept, sort_keys=True, ensure_ascii=False).encode("utf-8"))
-            except OSError:  # (a cache that cannot be written is no error)
-                pass
-        return {text: kept[text] for text in wanted}
+        if not missing:
+            return {text: kept[text] for text in wanted}
+        collator = _collator()
+        found = {text: tuple(collator.sort_key(text)) for text in missing}  # type: ignore[attr-defined]
+        kept.update((text, key) for text, key in found.items() if len(text) <= MAX_KEPT_CHARS)
+        if len(kept) > MAX_KEPT_KEYS:
+            for text in [t for t in kept if t not in wanted]:
+                del kept[text]
+        try:
+            write_whole(_keys_file(), json.dumps(kept, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+        except OSError:  # (a cache that cannot be written is no error)
+            pass
+        return {text: found[text] if text in found else kept[text] for text in wanted}
 
 
 def persons(book: Book) -> list[Entry]:

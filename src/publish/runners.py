@@ -93,10 +93,10 @@ def start_server() -> None:
 
 
 def end_server() -> None:
-    """End the fork server at once (the command's exit): one started for a build that
-    then forked nothing (its outputs up to date, or a manuscript error) would go on
-    importing WeasyPrint for a second after the command ended.  Its workers have ended
-    with their pools."""
+    """End the fork server at once, and remove multiprocessing's temporary folder (the
+    command's exit): a server started for a build that then forked nothing (its outputs
+    up to date, or a manuscript error) would go on importing WeasyPrint for a second
+    after the command ended.  Its workers have ended with their pools."""
     import signal
     import sys
 
@@ -108,6 +108,14 @@ def end_server() -> None:
     if pid:
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
+    # (multiprocessing's temporary folder, which holds the server's socket: its own
+    # clean-up runs at the interpreter's exit, which ``cli.run`` does not wait for)
+    import multiprocessing.process
+    import shutil
+
+    folder = multiprocessing.process.current_process()._config.get("tempdir")
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def one_off(fn: Callable[[Any], Any], arg: Any) -> Any:

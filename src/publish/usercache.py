@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -38,3 +39,16 @@ def write_whole(path: Path, data: bytes) -> None:
         os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)
+
+
+def keep_newest(paths: Iterable[Path], count: int) -> None:
+    """Remove all but the ``count`` newest (by modification time) of ``paths`` (files, or
+    folders and what they hold)."""
+    import shutil
+
+    found = sorted(paths, key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
+    for old in found[count:]:
+        if old.is_dir() and not old.is_symlink():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            old.unlink(missing_ok=True)

@@ -133,12 +133,14 @@ def _revision(root: Path) -> str:
         if prefix != ".":
             _, sub = tree.lookup_path(repo.object_store.__getitem__, prefix.encode())
             tree = repo[sub]
-        edited = False
+        edited, real = False, root.resolve()
         for entry in repo.object_store.iter_tree_contents(tree.id):
             name = entry.path.decode("utf-8", "replace")
             if entry.mode & 0o170000 != 0o100000 or ".." in name.split("/") or name.startswith("/"):
                 continue  # a link, a submodule, or a name that would lead out: not read
             path = root / name
+            if not path.resolve().is_relative_to(real):  # (through a folder that is a link: not the book's)
+                continue
             if not path.is_file() or path.is_symlink() or Blob.from_string(path.read_bytes()).id != entry.sha:
                 edited = True
                 break
@@ -540,13 +542,11 @@ def _sort_key(x: Letter) -> tuple[Any, ...]:
 
 def markdown_files(root: Path, folder: str, found: Collector) -> list[Path]:
     """The Markdown files of the book's folder ``folder``, sorted by name; none, with a
-    finding, when the folder is a link (to a folder elsewhere: listing it would read
-    outside the book)."""
+    finding, when the folder is a link (it may lead out of the book: listing it would
+    read outside the book)."""
     where = root / folder
     if where.is_symlink() or (where.exists() and not where.resolve().is_relative_to(root.resolve())):
-        found.error(
-            Code.UNREADABLE, Loc(folder), f"`{folder}/` is a link to a folder outside the book; copy the files in instead"
-        )
+        found.error(Code.UNREADABLE, Loc(folder), f"`{folder}/` is a link to a folder; copy the files in instead")
         return []
     return sorted(where.glob("*.md"))
 
@@ -692,7 +692,11 @@ def _cross_checks(book: Book, found: Collector, check_config: bool = True, check
                         f"{calls} note calls in one paragraph: footnotes for more than {MAX_CALLS_PER_PARAGRAPH} cannot be "
                         "laid out on its pages; split the paragraph, or set `notes.print: endnotes` in book.yaml",
                     )
-    if check_config and not markdown_files(Path(book.root), "letters", Collector()):
+    if (
+        check_config
+        and not (Path(book.root) / "letters").is_symlink()
+        and not markdown_files(Path(book.root), "letters", Collector())
+    ):
         found.error(Code.EMPTY_LETTER, Loc("letters", 0), "the book has no letters: put one Markdown file per letter in letters/")
     seen: dict[str, Loc] = {}
     for item in (*book.front, *book.all_letters):

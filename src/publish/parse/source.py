@@ -213,7 +213,11 @@ def load_yaml(text: str, rel: str, found: Collector, first_line: int = 1) -> tup
         found.error(Code.YAML_SYNTAX, Loc(rel, line, col), f"invalid YAML: {exc.problem}{context}; fix the syntax here")
         raise YamlSyntaxError(rel) from exc
     except yaml.reader.ReaderError as exc:  # a character YAML does not accept (a control character)
-        line = first_line + text[: exc.position].count("\n")
+        # (libyaml counts the position in UTF-8 bytes, PyYAML's reader in characters)
+        before = (
+            text.encode("utf-8")[: exc.position].count(b"\n") if _Parser is not _PyParser else text[: exc.position].count("\n")
+        )
+        line = first_line + before
         found.error(Code.YAML_SYNTAX, Loc(rel, line), f"invalid YAML: character U+{exc.character:04X} is not allowed here")
         raise YamlSyntaxError(rel) from exc
     if node is None:

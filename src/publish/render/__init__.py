@@ -228,18 +228,20 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
 
     Jinja finds an entry by the template's name and file and takes it only when the
     source's checksum and Python's version are those it was compiled from.  The folder is
-    named by a digest of Jinja's version and of this module, whose sandbox
-    (``_BoundedSandbox``: the operators it intercepts) shapes the code Jinja generates: a
-    template is never run as compiled for another sandbox.  An entry that does not read
-    is compiled again; a folder that cannot be written keeps nothing."""
+    named by a digest of Jinja's version and of publish's code (``cache.code_digest``):
+    the sandbox (``_BoundedSandbox``: the operators it intercepts) and the environment's
+    options shape the code Jinja generates, and its optimiser may call a filter (ours:
+    ``longdate``) on constants while compiling; a template is never run as compiled by
+    other code.  The newest ``KEEP`` entries of a folder are kept, and the newest
+    ``KEEP_FOLDERS`` folders.  An entry that does not read is compiled again; a folder
+    that cannot be written keeps nothing."""
 
-    def __init__(self) -> None:
-        import hashlib
+    KEEP = 400
+    KEEP_FOLDERS = 3
 
-        from ..cache import package_version
+    def __init__(self, key: str) -> None:
         from ..usercache import folder
 
-        key = hashlib.sha256(f"{package_version('jinja2')}\0".encode() + Path(__file__).read_bytes()).hexdigest()[:16]
         super().__init__(str(folder("templates") / key))
 
     def load_bytecode(self, bucket: Any) -> None:
@@ -249,17 +251,36 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
             bucket.reset()
 
     def dump_bytecode(self, bucket: Any) -> None:
+        from ..usercache import keep_newest
+
         try:
-            Path(self.directory).mkdir(parents=True, exist_ok=True)
+            here = Path(self.directory)
+            here.mkdir(parents=True, exist_ok=True)
             super().dump_bytecode(bucket)
+            keep_newest(here.glob("*.cache"), self.KEEP)
+            keep_newest((p for p in here.parent.iterdir() if p.is_dir()), self.KEEP_FOLDERS)
         except OSError:  # (a read-only home: the next run compiles again)
             pass
+
+
+def _compiled_templates() -> _CompiledTemplates | None:
+    """The bytecode cache for a new environment; none when publish's code cannot be read
+    for its digest."""
+    import hashlib
+
+    from ..cache import code_digest, package_version
+
+    try:
+        code = code_digest()
+    except OSError:
+        return None
+    return _CompiledTemplates(hashlib.sha256(f"{package_version('jinja2')}\0{code}".encode()).hexdigest()[:16])
 
 
 def _new_environment(templates: tuple[Path, ...]) -> jinja2.Environment:
     env = _BoundedSandbox(
         loader=_LayerLoader(templates),
-        bytecode_cache=_CompiledTemplates(),
+        bytecode_cache=_compiled_templates(),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         trim_blocks=True,

@@ -206,7 +206,7 @@ def shared(key: str, data: bytes | None = None) -> bytes | None:
     """The subset ``key`` from the per-user font cache, or (``data`` given) put it there.
     A cache that cannot be read or written is no error: the subset is made again."""
     from ..fonts import instances_dir
-    from ..usercache import write_whole
+    from ..usercache import keep_newest, write_whole
 
     folder = instances_dir() / "subsets"
     path = folder / f"{key}.ttf"
@@ -216,9 +216,7 @@ def shared(key: str, data: bytes | None = None) -> bytes | None:
         if path.is_file():
             return None
         write_whole(path, data)
-        kept = sorted(folder.glob("*.ttf"), key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
-        for old in kept[SHARED_KEEP:]:
-            old.unlink(missing_ok=True)
+        keep_newest(folder.glob("*.ttf"), SHARED_KEEP)
     except OSError:
         pass
     return None
