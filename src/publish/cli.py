@@ -266,9 +266,15 @@ class PlainProgress:
 def _built_since(book: Path, output: Path) -> bool:
     """Whether the output folder's record of its last build is newer than every file of
     the book: a hint (the build's own check is by content, ``cache.BuildCache``)."""
+    from .cache import NOT_INPUTS
+
     try:
         built = (output / ".publish-cache" / "last-build.json").stat().st_mtime_ns
-        return all(path.stat().st_mtime_ns <= built for path in book.rglob("*") if path.is_file())
+        for folder, folders, files in os.walk(book):
+            folders[:] = [f for f in folders if f not in NOT_INPUTS]  # (a book's .git: thousands of files)
+            if any(os.stat(os.path.join(folder, f), follow_symlinks=False).st_mtime_ns > built for f in files):
+                return False
+        return True
     except OSError:
         return False
 
