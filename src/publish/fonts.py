@@ -13,8 +13,9 @@ each face once with the same instancer (``ensure``, with a progress line; ``pyth
 publish.fonts`` does it ahead, as ``make setup`` does) into the per-user cache
 (``usercache``: ``~/.cache/publish/fonts/<versions>/`` on Linux; ``PUBLISH_FONT_CACHE``
 names another folder for the fonts alone); they are also the faces the EPUB embeds
-(many reading systems cannot apply a weight axis).  Where that folder cannot be written, each face's name is
-served by the variable font itself, which WeasyPrint sets at the face's weight: the same
+(many reading systems cannot apply a weight axis).  Where that folder cannot be
+written, each face's name is served by the variable font itself, which WeasyPrint sets
+at the face's weight: the same
 text on as many pages, but not always the same lines (measured: with all four faces
 from the variable fonts, one line of the starter book breaks a word earlier), slower
 writes, a larger EPUB.
@@ -129,28 +130,22 @@ CHARACTERS = "characters.json"
 
 @functools.cache
 def _kept_characters() -> dict[str, frozenset[int]]:
-    import json
+    from .usercache import read_json
 
-    try:
-        table = json.loads((instances_dir() / CHARACTERS).read_text(encoding="utf-8"))
-        return {str(name): frozenset(int(c) for c in chars) for name, chars in table.items()}
-    except (OSError, ValueError, TypeError, AttributeError):  # (none yet, or not a table: read the faces)
-        return {}
+    return read_json(  # (none yet, or not a table: the faces are read)
+        instances_dir() / CHARACTERS,
+        lambda table: {str(name): frozenset(int(c) for c in chars) for name, chars in table.items()},
+        {},
+    )
 
 
 def _keep_characters(name: str, chars: frozenset[int]) -> None:
-    """Add a face's characters to the kept table (a cache that cannot be written is no
-    error)."""
-    import json
-
-    from .usercache import write_whole
+    """Add a face's characters to the kept table."""
+    from .usercache import write_json
 
     kept = _kept_characters()
     kept[name] = chars
-    try:
-        write_whole(instances_dir() / CHARACTERS, json.dumps({k: sorted(v) for k, v in sorted(kept.items())}).encode())
-    except OSError:
-        pass
+    write_json(instances_dir() / CHARACTERS, {k: sorted(v) for k, v in kept.items()})
 
 
 def uncovered(text: str) -> list[str]:

@@ -102,21 +102,17 @@ def _keys_file() -> Path:
 
 @functools.cache
 def _kept_keys() -> dict[str, tuple[int, ...]]:
-    import json
+    from .usercache import read_json
 
-    try:
-        table = json.loads(_keys_file().read_text(encoding="utf-8"))
-        return {str(text): tuple(int(n) for n in key) for text, key in table.items()}
-    except (OSError, ValueError, TypeError, AttributeError):  # (none yet, or not a table: pyuca computes them)
-        return {}
+    return read_json(  # (none yet, or not a table: pyuca computes them)
+        _keys_file(), lambda table: {str(text): tuple(int(n) for n in key) for text, key in table.items()}, {}
+    )
 
 
 def sort_keys(texts: Iterable[str]) -> dict[str, tuple[int, ...]]:
     """Each of ``texts`` -> its sort key (the Unicode Collation Algorithm's, pyuca's),
     from the kept table; those it lacks from pyuca, then kept."""
-    import json
-
-    from .usercache import write_whole
+    from .usercache import write_json
 
     wanted = set(texts)
     with _KEYS_LOCK:
@@ -130,10 +126,7 @@ def sort_keys(texts: Iterable[str]) -> dict[str, tuple[int, ...]]:
         if len(kept) > MAX_KEPT_KEYS:
             for text in [t for t in kept if t not in wanted]:
                 del kept[text]
-        try:
-            write_whole(_keys_file(), json.dumps(kept, sort_keys=True, ensure_ascii=False).encode("utf-8"))
-        except OSError:  # (a cache that cannot be written is no error)
-            pass
+        write_json(_keys_file(), kept)
         return {text: found[text] if text in found else kept[text] for text in wanted}
 
 

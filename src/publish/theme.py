@@ -41,13 +41,20 @@ def folder(name: str) -> Path:
     raise PublishError(f"the installed publish has no theme {name} folder: reinstall the package")
 
 
+def linked_folder(book: Path, name: str) -> bool:
+    """Whether the book's folder ``name`` is a link, or leads out of the book: its files
+    are not the book's, and listing it would read elsewhere (M006)."""
+    own = book / name
+    return own.is_symlink() or (own.exists() and not own.resolve().is_relative_to(book.resolve()))
+
+
 def layers(name: str, book: Path, given: Path | None = None) -> tuple[Path, ...]:
     """Where ``name`` files are looked up, in order: the folder given on the command
     line, the book's own ``<book>/<name>``, then the theme's.  The book's folder must be
     a folder of the book, not a link to one elsewhere (M006)."""
     found = [given] if given is not None else []
     own = book / name
-    if own.is_symlink() or (own.exists() and not own.resolve().is_relative_to(book.resolve())):
+    if linked_folder(book, name):
         from .diagnostics import Code, Collector
         from .model import Loc
 

@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 def folder(kind: str) -> Path:
@@ -39,6 +42,29 @@ def write_whole(path: Path, data: bytes) -> None:
         os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)
+
+
+def read_json(path: Path, convert: Callable[[Any], T], empty: T) -> T:
+    """The JSON table at ``path`` as ``convert`` makes it of the parsed value; ``empty``
+    when there is none or it does not read (``convert`` raising on a value of another
+    shape)."""
+    import json
+
+    try:
+        return convert(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError, AttributeError):
+        return empty
+
+
+def write_json(path: Path, value: Any) -> None:
+    """Put ``value`` at ``path`` as JSON (``write_whole``); a cache that cannot be written
+    is no error."""
+    import json
+
+    try:
+        write_whole(path, json.dumps(value, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    except OSError:
+        pass
 
 
 def keep_newest(paths: Iterable[Path], count: int) -> None:

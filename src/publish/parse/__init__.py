@@ -544,11 +544,12 @@ def markdown_files(root: Path, folder: str, found: Collector) -> list[Path]:
     """The Markdown files of the book's folder ``folder``, sorted by name; none, with a
     finding, when the folder is a link (it may lead out of the book: listing it would
     read outside the book)."""
-    where = root / folder
-    if where.is_symlink() or (where.exists() and not where.resolve().is_relative_to(root.resolve())):
+    from ..theme import linked_folder
+
+    if linked_folder(root, folder):
         found.error(Code.UNREADABLE, Loc(folder), f"`{folder}/` is a link to a folder; copy the files in instead")
         return []
-    return sorted(where.glob("*.md"))
+    return sorted((root / folder).glob("*.md"))
 
 
 def _letters(
@@ -692,11 +693,7 @@ def _cross_checks(book: Book, found: Collector, check_config: bool = True, check
                         f"{calls} note calls in one paragraph: footnotes for more than {MAX_CALLS_PER_PARAGRAPH} cannot be "
                         "laid out on its pages; split the paragraph, or set `notes.print: endnotes` in book.yaml",
                     )
-    if (
-        check_config
-        and not (Path(book.root) / "letters").is_symlink()
-        and not markdown_files(Path(book.root), "letters", Collector())
-    ):
+    if check_config and not markdown_files(Path(book.root), "letters", refused := Collector()) and not refused.items:
         found.error(Code.EMPTY_LETTER, Loc("letters", 0), "the book has no letters: put one Markdown file per letter in letters/")
     seen: dict[str, Loc] = {}
     for item in (*book.front, *book.all_letters):

@@ -386,10 +386,11 @@ class _Rounds:
         unit is laid out, final, from its document.
 
         Final: the unit's first folio and the folios it prints are known; it is laid
-        out and written, the longest of them first (the edition's back matter waits for
-        the letters' folios, then its seven units share two processes: its index, a
-        fifth of the book, last of them left one process waiting 0.5 s).  Others are laid out for their page count only, the earliest
-        first, while a process is free; a unit before the main group (the front
+        out and written, the longest document first (on a first build of the edition,
+        the front matter and the back matter's five units wait for the letters'
+        folios, then share two processes: the index, queued last, left the other
+        idle).  Others are laid out for their page count only, the earliest first,
+        while a process is free; a unit before the main group (the front
         matter) moves no one's folios and waits.  A unit whose count is being found
         when its first folio becomes known waits for that count (whose classes make
         its final layout one layout), unless it holds a share of the work left that
@@ -406,7 +407,7 @@ class _Rounds:
         final = [all(known[self.main : k]) and split.refs[k] <= self.folios.keys() for k in range(n)]
         queue = [
             (k, True)
-            for k in sorted(range(n), key=lambda k: -len(docs[k]))  # (the longest first, by its markup: the last to end is short)
+            for k in sorted(range(n), key=lambda k: -len(docs[k]))  # (by its markup: the index's is long)
             if final[k] and not done[k] and k not in busy and (k not in counting or split.chars[k] * slots >= left)
         ]
         queue += [(k, False) for k in range(self.main, n) if not known[k] and not final[k] and k not in busy | counting]
